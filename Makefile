@@ -1,0 +1,48 @@
+# clustermine — developer and demo tasks. Every target creates .venv when it is missing.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DEMO_HOME ?= .demo-corpus
+CM     := $(BIN)/clustermine --home $(DEMO_HOME)
+
+.PHONY: demo test lint bench install demo-corpus clean
+
+$(STAMP): setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: build a corpus from the bundled demo documents and show what clustermine does
+demo: $(STAMP)
+	@echo "== clustermine add demo/corpus  (reads PDF, DOCX, ODT, HTML and text)"
+	$(CM) add demo/corpus
+	@echo; echo "== clustermine stats"
+	$(CM) stats
+	@echo; echo "== clustermine ls --type council_paper"
+	$(CM) ls --type council_paper
+	@echo; echo "== clustermine show <first council paper>"
+	$(CM) show $$($(CM) ls --type council_paper --json | $(BIN)/python -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
+	@echo; echo "== clustermine duplicates"
+	$(CM) duplicates
+
+## test: unit and end-to-end tests (creates .venv and installs the test extras)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check clustermine tests bench tools demo/build.py
+
+## bench: speed benchmarks, results in BENCHMARKS.md
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+## demo-corpus: re-render demo/corpus from demo/sources (deterministic)
+demo-corpus: $(STAMP)
+	$(BIN)/python demo/build.py
+
+clean:
+	rm -rf $(DEMO_HOME) .pytest_cache .ruff_cache

@@ -1,0 +1,6 @@
+"""Allow ``python -m clustermine``."""
+
+from clustermine.cli import main
+
+if __name__ == "__main__":
+    main()

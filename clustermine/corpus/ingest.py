@@ -1,0 +1,332 @@
+"""``add``: bring files into the corpus, incrementally, in parallel, one bad file never stopping the batch.
+
+The work per file is split in two:
+- in worker processes (killable, time- and memory-limited): read the bytes, extract text, infer metadata,
+  compute the near-duplicate signature — all pure functions of the file;
+- in this process, the single writer: one transaction per document (document, pages, sections, source,
+  duplicate links), so an interrupted run leaves only complete documents and a re-run finishes the rest.
+
+A file whose size and mtime match what the store recorded is not read again; a file whose content hash is known
+is linked, not extracted again; a file whose content changed replaces its old version and the old version's
+derived data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from clustermine.corpus.sources import SourceFile, SourceProblem, WalkStats, expand_paths
+from clustermine.corpus.store import CorpusStore, now_iso
+from clustermine.corpus.workers import KillablePool, TaskFailure
+from clustermine.errors import UnreadableError
+from clustermine.model import DOCTYPES, Document
+
+HASH_CHUNK = 1 << 20
+STATUSES = ("added", "updated", "unchanged", "failed")
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file: ``status`` is added, updated, unchanged or failed."""
+
+    path: str
+    status: str
+    doc_id: str | None = None
+    reason: str | None = None
+    hint: str | None = None
+    title: str | None = None
+    doctype: str | None = None
+    date: str | None = None
+    duplicate_of: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    def line(self) -> str:
+        """The one-line message for a failed file: path, what is wrong, what to do."""
+        text = f"{self.path}: {self.reason}"
+        return f"{text} — {self.hint}" if self.hint else text
+
+
+@dataclass
+class AddReport:
+    """The summary of one ``add`` run."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    walk: WalkStats = field(default_factory=WalkStats)
+    interrupted: bool = False
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for outcome in self.outcomes:
+            counts[outcome.status] += 1
+        return counts
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed and not self.interrupted
+
+
+@dataclass(frozen=True)
+class ExtractTask:
+    """What a worker needs to turn one file into a Document (plain data: it crosses a process boundary)."""
+
+    path: str
+    doctype: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtractResult:
+    document: Document
+    signature: bytes | None
+    buckets: tuple[tuple[int, int], ...]
+
+
+def file_hash(path: str | os.PathLike[str]) -> str:
+    """SHA-256 of the file content (the document id is its first 16 hex digits)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def document_id(content_hash: str) -> str:
+    """Stable, content-derived document id: the same bytes always get the same id."""
+    return content_hash[:16]
+
+
+def extract_document(task: ExtractTask) -> ExtractResult:
+    """Read one file and infer its metadata (runs in a worker process)."""
+    from clustermine.corpus.readers import read_path
+    from clustermine.pipeline.metadata import analyse
+    from clustermine.pipeline.neardup import signature
+
+    path = Path(task.path)
+    try:
+        stat = path.stat()
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableError("file disappeared before it could be read", "it was moved or deleted during the run")
+    except PermissionError:
+        raise UnreadableError("permission denied", "check the file's read permissions (chmod a+r)") from None
+    except OSError as exc:
+        raise UnreadableError(f"cannot read file: {exc.strerror}", "check the disk and the file") from None
+    content_hash = hashlib.sha256(data).hexdigest()
+    extraction = read_path(path, data=data)
+    meta = analyse(extraction, source_name=path.name)
+    doctype = task.doctype or meta.doctype
+    date = task.date or meta.date
+    doc = Document(
+        id=document_id(content_hash),
+        source=str(path),
+        format=extraction.format,
+        title=meta.title or extraction.title or path.stem,
+        doctype=doctype,
+        date=date,
+        text=extraction.text,
+        pages=extraction.pages,
+        sections=meta.sections,
+        council=meta.council,
+        info=dict(extraction.info),
+        doctype_rule="user" if task.doctype else meta.doctype_rule,
+        date_rule="user" if task.date else meta.date_rule,
+        content_hash=content_hash,
+        size=stat.st_size,
+        mtime=stat.st_mtime,
+        ingested_at=now_iso(),
+        notes=tuple(extraction.notes),
+    )
+    sig = signature(doc.text)
+    return ExtractResult(doc, sig.to_bytes() if sig else None, tuple(sig.buckets()) if sig else ())
+
+
+def add_paths(
+    store: CorpusStore,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    doctype: str | None = None,
+    date: str | None = None,
+    jobs: int | None = None,
+    timeout: float = 120.0,
+    memory_mb: int | None = 2048,
+    on_start: Callable[[int], None] | None = None,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> AddReport:
+    """Add files, folders and globs to the corpus; returns what happened to each file.
+
+    ``on_start`` receives the number of files found, ``on_file`` each outcome as it happens (for progress bars
+    and streaming error lines). Call inside ``store.writer_lock()``.
+    """
+    if doctype is not None and doctype not in DOCTYPES:
+        raise ValueError(f"doctype must be one of {', '.join(DOCTYPES)}. Got {doctype!r} instead.")
+    report = AddReport()
+    emit = _emitter(report, on_file)
+    files: list[SourceFile] = []
+    for item in expand_paths(paths, exclude=[store.home], stats=report.walk):
+        if isinstance(item, SourceProblem):
+            emit(FileOutcome(item.path, "failed", reason=item.reason, hint=item.hint))
+        else:
+            files.append(item)
+    if on_start:
+        on_start(len(files))
+
+    tasks: list[ExtractTask] = []
+    waiting: dict[str, list[tuple[str, int, float]]] = {}  # content hash -> further paths with the same bytes
+    for source in files:
+        task = _triage(store, source, doctype, date, waiting, emit)
+        if task:
+            tasks.append(task)
+
+    pool: KillablePool[ExtractResult] = KillablePool(extract_document, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
+    try:
+        for task, result in pool.run(tasks):
+            if isinstance(result, TaskFailure):
+                _fail(store, task.path, result.message, result.hint, emit)
+            else:
+                _store_result(store, result, waiting, emit)
+    except KeyboardInterrupt:
+        report.interrupted = True
+    return report
+
+
+def _emitter(report: AddReport, on_file: Callable[[FileOutcome], None] | None) -> Callable[[FileOutcome], None]:
+    def emit(outcome: FileOutcome) -> None:
+        report.outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+
+    return emit
+
+
+def _triage(
+    store: CorpusStore,
+    source: SourceFile,
+    doctype: str | None,
+    date: str | None,
+    waiting: dict[str, list[tuple[str, int, float]]],
+    emit: Callable[[FileOutcome], None],
+) -> ExtractTask | None:
+    """Decide without extracting whether a file is unchanged, a known duplicate, or needs reading."""
+    path = str(source.path)
+    try:
+        stat = source.path.stat()
+    except FileNotFoundError:
+        _fail(store, path, "file disappeared before it could be read", "it was moved or deleted during the run", emit)
+        return None
+    except OSError as exc:
+        _fail(store, path, f"cannot read file: {exc.strerror}", "check the file's permissions", emit)
+        return None
+    state = store.source_state(path)
+    if state and state.size == stat.st_size and state.mtime == stat.st_mtime:
+        _unchanged(store, path, state.doc_id, doctype, date, emit)
+        return None
+    try:
+        content_hash = file_hash(path)
+    except FileNotFoundError:
+        _fail(store, path, "file disappeared before it could be read", "it was moved or deleted during the run", emit)
+        return None
+    except PermissionError:
+        _fail(store, path, "permission denied", "check the file's read permissions (chmod a+r)", emit)
+        return None
+    except OSError as exc:
+        _fail(store, path, f"cannot read file: {exc.strerror}", "check the disk and the file", emit)
+        return None
+    known = store.doc_id_for_hash(content_hash)
+    if known:
+        with store.transaction():
+            previous = store.link_source(path, known, content_hash, stat.st_size, stat.st_mtime)
+            if previous:
+                store.drop_if_orphaned(previous)
+        _unchanged(store, path, known, doctype, date, emit, duplicate=state is None or previous is not None)
+        return None
+    if content_hash in waiting:
+        waiting[content_hash].append((path, stat.st_size, stat.st_mtime))
+        return None
+    waiting[content_hash] = []
+    return ExtractTask(path, doctype, date)
+
+
+def _unchanged(
+    store: CorpusStore,
+    path: str,
+    doc_id: str,
+    doctype: str | None,
+    date: str | None,
+    emit: Callable[[FileOutcome], None],
+    duplicate: bool = False,
+) -> None:
+    status = "unchanged"
+    if doctype or date:
+        with store.transaction():
+            if store.set_overrides(doc_id, doctype=doctype, date=date):
+                status = "updated"
+    row = store.conn.execute("SELECT source, title, doctype, date FROM documents WHERE id = ?", (doc_id,)).fetchone()
+    duplicate_of = row["source"] if duplicate and row and row["source"] != path else None
+    emit(
+        FileOutcome(
+            path, status, doc_id, title=row["title"] if row else None, doctype=row["doctype"] if row else None,
+            date=row["date"] if row else None, duplicate_of=duplicate_of,
+        )
+    )
+
+
+def _fail(store: CorpusStore, path: str, reason: str, hint: str | None, emit: Callable[[FileOutcome], None]) -> None:
+    try:
+        stat = os.stat(path)
+        size, mtime = stat.st_size, stat.st_mtime
+    except OSError:
+        size, mtime = None, None
+    with store.transaction():
+        store.record_failure(path, reason, hint, size, mtime)
+    emit(FileOutcome(path, "failed", reason=reason, hint=hint))
+
+
+def _store_result(
+    store: CorpusStore,
+    result: ExtractResult,
+    waiting: dict[str, list[tuple[str, int, float]]],
+    emit: Callable[[FileOutcome], None],
+) -> None:
+    from clustermine.pipeline.neardup import Signature, link_kind
+
+    doc = result.document
+    extra_paths = waiting.pop(doc.content_hash or "", [])
+    with store.transaction():
+        existing = store.doc_id_for_hash(doc.content_hash or doc.id)
+        if existing is None:
+            store.put_document(doc)
+        previous = store.link_source(doc.source, doc.id, doc.content_hash or doc.id, doc.size, doc.mtime)
+        replaced = bool(previous and store.drop_if_orphaned(previous))
+        for path, size, mtime in extra_paths:
+            prior = store.link_source(path, doc.id, doc.content_hash or doc.id, size, mtime)
+            if prior:
+                store.drop_if_orphaned(prior)
+        if result.signature and existing is None:
+            store.put_signature(doc.id, result.signature, result.buckets)
+            mine = Signature.from_bytes(result.signature)
+            for other_id, other_sig in store.candidates(doc.id, result.buckets).items():
+                similarity = mine.similarity(Signature.from_bytes(other_sig))
+                kind = link_kind(similarity)
+                if kind:
+                    store.link_duplicates(doc.id, other_id, similarity, kind)
+    status = "updated" if replaced else "added" if existing is None else "unchanged"
+    emit(FileOutcome(doc.source, status, doc.id, title=doc.title, doctype=doc.doctype, date=doc.date))
+    for path, _, _ in extra_paths:
+        emit(
+            FileOutcome(path, "unchanged", doc.id, title=doc.title, doctype=doc.doctype, date=doc.date,
+                        duplicate_of=doc.source)
+        )
+
+
+__all__ = ["AddReport", "FileOutcome", "add_paths", "document_id", "extract_document", "file_hash", "replace"]

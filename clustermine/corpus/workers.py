@@ -1,0 +1,181 @@
+"""A small process pool whose tasks can be killed.
+
+Why not ``concurrent.futures``: a pathological PDF can make pdfminer spin for minutes or eat gigabytes, and a
+``ProcessPoolExecutor`` can neither time out one task nor recover from a worker that died. Here every worker is a
+process with its own pipe; a task that exceeds its time limit gets its worker killed and replaced, a worker that
+crashes is replaced, and the batch goes on. Each worker also runs under an address-space limit so one file
+cannot take the machine down.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any, Generic, TypeVar
+
+from clustermine.errors import ExtractionTimeoutError, UnreadableError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class TaskFailure:
+    """A task that did not produce a result: the exception type name, message and hint."""
+
+    kind: str
+    message: str
+    hint: str | None = None
+
+
+def _limit_memory(megabytes: int | None) -> None:
+    if not megabytes:
+        return
+    try:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):  # not on this platform, or a lower hard limit is in force
+        pass
+
+
+def _worker_main(conn: Connection, func: Callable[[Any], Any], memory_mb: int | None) -> None:
+    _limit_memory(memory_mb)
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        try:
+            result: Any = ("ok", func(task))
+        except MemoryError:
+            result = ("err", TaskFailure("MemoryError", "needs more memory than the per-file limit allows",
+                                         "raise --memory-limit, or split the file"))
+        except UnreadableError as exc:
+            result = ("err", TaskFailure(type(exc).__name__, exc.message, exc.hint))
+        except Exception as exc:  # noqa: BLE001 - one bad file must never end the batch
+            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+            result = ("err", TaskFailure(type(exc).__name__, f"unexpected error while reading: {detail}",
+                                         "please report this file to the clustermine developers"))
+        try:
+            conn.send(result)
+        except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled
+            conn.send(("err", TaskFailure(type(exc).__name__, f"could not return the result: {exc}")))
+
+
+class _Worker:
+    def __init__(self, ctx: Any, func: Callable[[Any], Any], memory_mb: int | None) -> None:
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, func, memory_mb), daemon=True)
+        self.process.start()
+        child.close()
+        self.task: Any = None
+        self.deadline = 0.0
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class KillablePool(Generic[T]):
+    """Run ``func`` over tasks in ``jobs`` processes, each call limited to ``timeout`` seconds.
+
+    ``run`` yields ``(task, result)`` pairs in completion order, where ``result`` is either the function's
+    return value or a :class:`TaskFailure`.
+    """
+
+    def __init__(
+        self,
+        func: Callable[[Any], T],
+        *,
+        jobs: int | None = None,
+        timeout: float = 120.0,
+        memory_mb: int | None = 2048,
+    ) -> None:
+        self.func = func
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.timeout = timeout
+        self.memory_mb = memory_mb
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        self._ctx = mp.get_context(method)
+
+    def run(self, tasks: Iterable[Any]) -> Iterator[tuple[Any, T | TaskFailure]]:
+        pending = iter(tasks)
+        queue: deque[Any] = deque()
+        workers: list[_Worker] = []
+        exhausted = False
+        try:
+            while True:
+                idle = [w for w in workers if w.task is None]
+                while not exhausted and (idle or len(workers) < self.jobs):
+                    if not queue:
+                        try:
+                            queue.append(next(pending))
+                        except StopIteration:
+                            exhausted = True
+                            break
+                    worker = idle.pop() if idle else self._spawn(workers)
+                    self._assign(worker, queue.popleft())
+                busy = [w for w in workers if w.task is not None]
+                if not busy:
+                    return
+                timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
+                ready = wait([w.conn for w in busy], timeout=timeout)
+                for worker in busy:
+                    if worker.conn in ready:
+                        task, result = worker.task, self._receive(worker)
+                        worker.task = None
+                        if isinstance(result, TaskFailure) and result.kind == "WorkerDied":
+                            workers.remove(worker)
+                            worker.kill()
+                        yield task, result
+                    elif time.monotonic() >= worker.deadline:
+                        task = worker.task
+                        workers.remove(worker)
+                        worker.kill()
+                        yield task, TaskFailure(
+                            ExtractionTimeoutError.__name__,
+                            f"reading took longer than {self.timeout:g} s and was stopped",
+                            "the file may be damaged or huge; raise the limit with --timeout SECONDS",
+                        )
+        finally:
+            for worker in workers:
+                try:
+                    worker.conn.send(None)
+                except OSError:
+                    pass
+                worker.kill()
+
+    def _spawn(self, workers: list[_Worker]) -> _Worker:
+        worker = _Worker(self._ctx, self.func, self.memory_mb)
+        workers.append(worker)
+        return worker
+
+    def _assign(self, worker: _Worker, task: Any) -> None:
+        worker.task = task
+        worker.deadline = time.monotonic() + self.timeout
+        worker.conn.send(task)
+
+    @staticmethod
+    def _receive(worker: _Worker) -> Any:
+        try:
+            status, payload = worker.conn.recv()
+        except (EOFError, OSError):
+            worker.process.join(2)
+            code = worker.process.exitcode
+            return TaskFailure(
+                "WorkerDied",
+                f"the reader process crashed (exit code {code}) on this file",
+                "the file is probably damaged; if it opens elsewhere, please report it",
+            )
+        return payload

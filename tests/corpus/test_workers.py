@@ -1,0 +1,64 @@
+"""The killable pool: results come back, slow tasks are stopped, crashes and memory hogs are contained."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from clustermine.corpus.workers import KillablePool, TaskFailure
+from clustermine.errors import UnreadableError
+
+
+def work(task: str) -> str:
+    if task == "slow":
+        time.sleep(30)
+    if task == "crash":
+        os._exit(3)
+    if task == "bad":
+        raise UnreadableError("broken file", "fix it")
+    if task == "oops":
+        raise KeyError("surprise")
+    if task == "hog":
+        blocks = []
+        for _ in range(100):
+            blocks.append(bytearray(50 * 1024 * 1024))
+    return task.upper()
+
+
+def run(tasks: list[str], **options) -> dict[str, object]:
+    pool = KillablePool(work, jobs=2, **options)
+    return dict(pool.run(tasks))
+
+
+def test_results_come_back_for_every_task() -> None:
+    tasks = [f"t{i}" for i in range(20)]
+    assert run(tasks) == {t: t.upper() for t in tasks}
+
+
+def test_slow_task_is_stopped_and_the_rest_goes_on() -> None:
+    started = time.monotonic()
+    results = run(["a", "slow", "b", "c"], timeout=1.5)
+    assert time.monotonic() - started < 10
+    assert results["a"] == "A" and results["c"] == "C"
+    failure = results["slow"]
+    assert isinstance(failure, TaskFailure) and "longer than 1.5 s" in failure.message
+    assert failure.hint and "--timeout" in failure.hint
+
+
+def test_crashing_worker_is_replaced() -> None:
+    results = run(["crash", "x", "crash", "y"])
+    assert results["x"] == "X" and results["y"] == "Y"
+    assert isinstance(results["crash"], TaskFailure) and "crashed" in results["crash"].message
+
+
+def test_errors_become_failures_with_hints() -> None:
+    results = run(["bad", "oops", "ok"])
+    assert results["ok"] == "OK"
+    assert results["bad"] == TaskFailure("UnreadableError", "broken file", "fix it")
+    assert isinstance(results["oops"], TaskFailure) and "KeyError" in results["oops"].message
+
+
+def test_memory_limit_contains_a_hog() -> None:
+    results = run(["hog", "fine"], memory_mb=600)
+    assert results["fine"] == "FINE"
+    assert isinstance(results["hog"], TaskFailure)
