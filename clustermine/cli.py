@@ -81,9 +81,10 @@ def render_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
     sizes = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
     fixed = sum(sizes[:-1]) + 2 * (len(columns) - 1)
     sizes[-1] = max(10, min(sizes[-1], width - fixed))
-    click.echo("  ".join(c.upper().ljust(s) for c, s in zip(columns, sizes)).rstrip())
+    click.echo("  ".join(c.upper().ljust(s) for c, s in zip(columns, sizes, strict=True)).rstrip())
     for row in cells:
-        parts = [v.ljust(s) if i < len(columns) - 1 else _cut(v, s) for i, (v, s) in enumerate(zip(row, sizes))]
+        pairs = enumerate(zip(row, sizes, strict=True))
+        parts = [v.ljust(s) if i < len(columns) - 1 else _cut(v, s) for i, (v, s) in pairs]
         click.echo("  ".join(parts).rstrip())
 
 

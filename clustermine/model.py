@@ -7,8 +7,9 @@ round-trip through JSON without custom encoders.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any, Mapping
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 #: The document types clustermine distinguishes, in the order the README lists them.
 DOCTYPES: tuple[str, ...] = (
@@ -174,5 +175,4 @@ __all__ = [
     "Metadata",
     "Section",
     "council_from_dict",
-    "replace",
 ]

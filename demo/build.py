@@ -94,7 +94,8 @@ def render_html(fields: dict[str, str], body: str) -> str:
 {chr(10).join(main)}
 </main>
 <aside class="sidebar"><h3>Newsletter</h3><p>Jetzt anmelden und nichts verpassen.</p></aside>
-<footer class="site-footer"><p>© {fields['date'][:4]} {html.escape(site)} · Impressum · Datenschutz · Barrierefreiheit</p>
+<footer class="site-footer">
+<p>© {fields['date'][:4]} {html.escape(site)} · Impressum · Datenschutz · Barrierefreiheit</p>
 </footer>
 </body>
 </html>
@@ -135,7 +136,9 @@ def main() -> int:
             stale.append(name)
             if not args.check:
                 target.write_bytes(data)
-        expected.append({"file": name, "doctype": fields["doctype"], "date": fields["date"], "title": fields["title"]})
+        expected.append(
+            {"file": name, "doctype": fields["doctype"], "date": fields["date"], "title": fields["title"]}
+        )
     manifest = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in expected)
     manifest_path = ROOT / "expected.jsonl"
     if not manifest_path.exists() or manifest_path.read_text(encoding="utf-8") != manifest:

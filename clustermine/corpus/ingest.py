@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +108,7 @@ def document_id(content_hash: str) -> str:
 
 def extract_document(task: ExtractTask) -> ExtractResult:
     """Read one file and infer its metadata (runs in a worker process)."""
-    from clustermine.corpus.readers import read_path
+    from clustermine.corpus import readers
     from clustermine.pipeline.metadata import analyse
     from clustermine.pipeline.neardup import signature
 
@@ -117,13 +117,15 @@ def extract_document(task: ExtractTask) -> ExtractResult:
         stat = path.stat()
         data = path.read_bytes()
     except FileNotFoundError:
-        raise UnreadableError("file disappeared before it could be read", "it was moved or deleted during the run")
+        raise UnreadableError(
+            "file disappeared before it could be read", "it was moved or deleted during the run"
+        ) from None
     except PermissionError:
         raise UnreadableError("permission denied", "check the file's read permissions (chmod a+r)") from None
     except OSError as exc:
         raise UnreadableError(f"cannot read file: {exc.strerror}", "check the disk and the file") from None
     content_hash = hashlib.sha256(data).hexdigest()
-    extraction = read_path(path, data=data)
+    extraction = readers.read_bytes(data, path.name)
     meta = analyse(extraction, source_name=path.name)
     doctype = task.doctype or meta.doctype
     date = task.date or meta.date
@@ -329,4 +331,4 @@ def _store_result(
         )
 
 
-__all__ = ["AddReport", "FileOutcome", "add_paths", "document_id", "extract_document", "file_hash", "replace"]
+__all__ = ["AddReport", "FileOutcome", "add_paths", "document_id", "extract_document", "file_hash"]

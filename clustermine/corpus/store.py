@@ -245,7 +245,9 @@ class CorpusStore:
         row = self.conn.execute("SELECT id FROM documents WHERE content_hash = ?", (content_hash,)).fetchone()
         return row[0] if row else None
 
-    def link_source(self, path: str, doc_id: str, content_hash: str, size: int | None, mtime: float | None) -> str | None:
+    def link_source(
+        self, path: str, doc_id: str, content_hash: str, size: int | None, mtime: float | None
+    ) -> str | None:
         """Point ``path`` at ``doc_id``; returns the document the path pointed at before, if it was another."""
         previous = self.source_state(path)
         self.conn.execute(
@@ -364,7 +366,8 @@ class CorpusStore:
         doc_id = row["id"]
         pages: tuple[str, ...] = ()
         if with_pages:
-            pages = tuple(r[0] for r in self.conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY n", (doc_id,)))
+            rows = self.conn.execute("SELECT text FROM pages WHERE doc_id = ? ORDER BY n", (doc_id,))
+            pages = tuple(r[0] for r in rows)
         sections = tuple(
             Section(name=r["name"], heading=r["heading"], text=r["text"], start=r["start"])
             for r in self.conn.execute("SELECT * FROM sections WHERE doc_id = ? ORDER BY n", (doc_id,))

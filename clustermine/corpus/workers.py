@@ -9,6 +9,7 @@ cannot take the machine down.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
 import time
@@ -150,10 +151,8 @@ class KillablePool(Generic[T]):
                         )
         finally:
             for worker in workers:
-                try:
+                with contextlib.suppress(OSError):
                     worker.conn.send(None)
-                except OSError:
-                    pass
                 worker.kill()
 
     def _spawn(self, workers: list[_Worker]) -> _Worker:

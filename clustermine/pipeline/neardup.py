@@ -25,10 +25,12 @@ MIN_SHINGLES = 20  # shorter texts give unreliable estimates and are not linked
 LINK_THRESHOLD = 0.6
 DUPLICATE_THRESHOLD = 0.9
 
-_PRIME = np.uint64((1 << 61) - 1)
 _rng = np.random.default_rng(20130410)  # fixed seed: signatures must be comparable across runs and versions
-_A = _rng.integers(1, (1 << 31) - 1, size=NUM_PERM, dtype=np.uint64)
-_B = _rng.integers(0, (1 << 31) - 1, size=NUM_PERM, dtype=np.uint64)
+# Multiply-shift hashing (a * x + b mod 2^64, upper 32 bits) with odd random 64-bit a: a universal family that
+# mixes well even for consecutive inputs, computed with numpy's wrapping uint64 arithmetic.
+_A = _rng.integers(0, np.iinfo(np.uint64).max, size=NUM_PERM, dtype=np.uint64, endpoint=True) | np.uint64(1)
+_B = _rng.integers(0, np.iinfo(np.uint64).max, size=NUM_PERM, dtype=np.uint64, endpoint=True)
+_SHIFT = np.uint64(32)
 _CHUNK = 8192
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -75,10 +77,9 @@ def signature(text: str) -> Signature | None:
     minima = np.full(NUM_PERM, np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, len(values), _CHUNK):  # chunks keep memory flat for book-length documents
         chunk = values[start : start + _CHUNK]
-        # (a * x + b) mod p per permutation; x < 2^32 and a < 2^31 keep the product below 2^63.
-        permuted = (np.outer(_A, chunk) + _B[:, None]) % _PRIME
+        permuted = (np.outer(_A, chunk) + _B[:, None]) >> _SHIFT
         np.minimum(minima, permuted.min(axis=1), out=minima)
-    return Signature(minima & np.uint64(0xFFFFFFFF))
+    return Signature(minima)
 
 
 def link_kind(similarity: float) -> str | None:

@@ -102,8 +102,7 @@ def test_failed_transaction_leaves_nothing(tmp_path: Path) -> None:
 
 def test_second_writer_is_told_the_corpus_is_busy(tmp_path: Path) -> None:
     first, second = CorpusStore(tmp_path), CorpusStore(tmp_path)
-    with first.writer_lock(), pytest.raises(CorpusBusyError, match="busy"):
-        with second.writer_lock(wait=0.3):
-            pass
+    with first.writer_lock(), pytest.raises(CorpusBusyError, match="busy"), second.writer_lock(wait=0.3):
+        pass
     with second.writer_lock():
         pass

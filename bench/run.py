@@ -1,0 +1,128 @@
+"""Benchmarks for clustermine, run by ``make bench``; results go to BENCHMARKS.md and bench/results/.
+
+Figures are medians over repeated runs, each reported with a baseline measured in the same run on the same files
+(this machine is noisy; a ratio is more trustworthy than a bare number):
+- ``add`` on the demo corpus (cold, new corpus each time) vs. pdfminer's plain ``extract_text`` + reading the
+  other files (the floor any PDF-based tool pays);
+- incremental re-run of ``add`` on the unchanged demo corpus vs. hashing the same files;
+- ``add`` on the 7,083 Karlsruhe council texts (when ../shared is present) vs. reading and hashing them.
+
+Usage: python bench/run.py [--repeat N] [--skip-karlsruhe]
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DEMO = ROOT / "demo" / "corpus"
+KARLSRUHE = ROOT.parent / "shared" / "karlsruhe" / "files"
+RESULTS = ROOT / "bench" / "results"
+CLI = [sys.executable, "-m", "clustermine"]
+
+
+def timed(func) -> float:
+    started = time.perf_counter()
+    func()
+    return time.perf_counter() - started
+
+
+def run_add(folder: Path, home: Path, *extra: str) -> None:
+    subprocess.run([*CLI, "--home", str(home), "-q", "add", str(folder), *extra], check=False,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def files_of(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file())
+
+
+def read_and_hash(files: list[Path]) -> None:
+    for path in files:
+        hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def pdfminer_floor(files: list[Path]) -> None:
+    from pdfminer.high_level import extract_text
+
+    for path in files:
+        if path.suffix == ".pdf":
+            extract_text(str(path))
+        else:
+            path.read_bytes()
+
+
+def measure(label: str, folder: Path, repeat: int, baseline_name: str, baseline) -> dict:
+    files = files_of(folder)
+    megabytes = sum(p.stat().st_size for p in files) / 1e6
+    cold, warm, base = [], [], []
+    for _ in range(repeat):
+        home = Path(tempfile.mkdtemp(prefix="cm-bench-"))
+        try:
+            cold.append(timed(lambda home=home: run_add(folder, home)))
+            warm.append(timed(lambda home=home: run_add(folder, home)))
+        finally:
+            shutil.rmtree(home, ignore_errors=True)
+        base.append(timed(lambda: baseline(files)))  # noqa: B023 - called at once
+    result = {
+        "benchmark": label,
+        "files": len(files),
+        "megabytes": round(megabytes, 2),
+        "add_median_s": round(statistics.median(cold), 2),
+        "add_mb_per_s": round(megabytes / statistics.median(cold), 3),
+        "add_files_per_s": round(len(files) / statistics.median(cold), 1),
+        "rerun_median_s": round(statistics.median(warm), 2),
+        "baseline": baseline_name,
+        "baseline_median_s": round(statistics.median(base), 2),
+        "ratio_add_to_baseline": round(statistics.median(cold) / statistics.median(base), 2),
+        "runs": repeat,
+    }
+    print(json.dumps(result, ensure_ascii=False))
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-karlsruhe", action="store_true")
+    args = parser.parse_args()
+    results = [measure("add demo corpus", DEMO, args.repeat, "pdfminer extract_text + read", pdfminer_floor)]
+    if KARLSRUHE.exists() and not args.skip_karlsruhe:
+        results.append(measure("add Karlsruhe texts", KARLSRUHE, max(1, args.repeat // 2 + 1),
+                               "read + sha256", read_and_hash))
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+    machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+    (RESULTS / "latest.json").write_text(json.dumps({"at": stamp, "machine": machine, "peak_child_rss_mb":
+                                                     round(peak_mb), "results": results}, indent=2))
+    lines = [
+        "# Benchmarks", "",
+        f"Measured {stamp} on {machine} by `make bench` (medians; baselines measured in the same run).", "",
+        "| benchmark | files | MB | add (s) | MB/s | files/s | re-run (s) | baseline | baseline (s) | add / baseline |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        lines.append(
+            f"| {r['benchmark']} | {r['files']} | {r['megabytes']} | {r['add_median_s']} | {r['add_mb_per_s']} | "
+            f"{r['add_files_per_s']} | {r['rerun_median_s']} | {r['baseline']} | {r['baseline_median_s']} | "
+            f"{r['ratio_add_to_baseline']} |"
+        )
+    lines += ["", f"Peak memory of one child process: {round(peak_mb)} MB.", ""]
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

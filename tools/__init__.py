@@ -1,0 +1,1 @@
+"""Developer tools: test and demo file generators."""
