@@ -30,14 +30,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from clustermine.model import Extraction, Metadata  # noqa: E402
+from clustermine.pipeline.dates import scan_dates  # noqa: E402
 from clustermine.pipeline.metadata import analyse  # noqa: E402
 
 DEFAULT_ROOT = Path("/work/shared/karlsruhe")
 MIN_TEXT = 50  # shorter texts are scans or empty forms: counted, not evaluated
 
 _ATTACHMENT_NAME = re.compile(
-    r"^\s*(?:Anlage|Anhang|Protokoll|Niederschrift|Auszug|Stellungnahme|StN\b|Abstimmung|Präsentation|Plan\b|"
-    r"Rahmenplan|Begründung|Karte|Lageplan)",
+    r"(?:^|[\s_\-])(?:Anlage|Anlagen|Anhang|Protokoll|Protokollauszug|Niederschrift|Auszug|Stellungnahme|StN|"
+    r"Abstimmung|Abstimmungsergebnis|Präsentation|Kurzpraesentation|Plan|Rahmenplan|Begründung|Begruendung|Karte|"
+    r"Lageplan|Broschüre|Bericht|Gutachten|Satzung|Synopse|Vertrag|Bekanntgabe)(?=$|[\s_\-\d.:])",
     re.IGNORECASE,
 )
 _EXPECT_BY_NAME: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -67,16 +69,19 @@ class Tally:
     evaluated: int = 0
     doctype: Counter[str] = field(default_factory=Counter)
     doctype_ok: int = 0
+    date_in_text: int = 0
     date_found: int = 0
     date_exact: int = 0
     date_14: int = 0
     date_year: int = 0
     date_rules: Counter[str] = field(default_factory=Counter)
+    rule_hits: dict[str, Counter[str]] = field(default_factory=dict)
     number_found: int = 0
     number_ok: int = 0
     number_modern_ok: int = 0
     number_modern: int = 0
     number_in_text: int = 0
+    number_in_text_ok: int = 0
     type_found: int = 0
     type_ok: int = 0
     type_name_ok: int = 0
@@ -91,8 +96,11 @@ class Tally:
 
 
 def normalise_reference(value: str | None) -> str:
-    """``" 2013 / 0295 "`` → ``"2013/0295"``: spacing and case do not make two numbers different."""
-    return re.sub(r"\s+", "", value or "").upper()
+    """``" 2013 / 295 "`` → ``"2013/0295"``-equivalent: spacing, case and leading zeros do not make two
+    numbers
+    different."""
+    parts = re.split(r"([/\-.])", re.sub(r"\s+", "", value or "").upper())
+    return "".join(part.lstrip("0") or "0" if part.isdigit() else part for part in parts)
 
 
 def _file_id(file: dict) -> str:
@@ -104,14 +112,13 @@ def _day(value: str) -> date | None:
 
 
 def main_file(paper: dict) -> dict | None:
-    """The paper's own document: the first file not named like an attachment (else the first file)."""
-    files = paper.get("auxiliaryFile") or []
+    """The paper's own document: ``mainFile``, else the first file not named like an attachment, else None."""
     if paper.get("mainFile"):
         return paper["mainFile"]
-    for file in files:
-        if not _ATTACHMENT_NAME.match(file.get("name") or ""):
+    for file in paper.get("auxiliaryFile") or []:
+        if not _ATTACHMENT_NAME.search(file.get("name") or ""):
             return file
-    return files[0] if files else None
+    return None
 
 
 def compare_main(tally: Tally, paper: dict, meta: Metadata, text: str, note: str, keep: int) -> None:
@@ -122,15 +129,23 @@ def compare_main(tally: Tally, paper: dict, meta: Metadata, text: str, note: str
     else:
         tally.fail("doctype", f"{note} → {meta.doctype} ({meta.doctype_rule})", keep)
     expected_day = _day(paper.get("date", "")[:10])
+    tally.date_in_text += bool(expected_day) and expected_day.isoformat() in {
+        m.value for m in scan_dates(text)
+    }
     if meta.date:
         tally.date_found += 1
         tally.date_rules[(meta.date_rule or "").split(":")[0]] += 1
+        hits = tally.rule_hits.setdefault(meta.date_rule or "-", Counter())
+        hits["n"] += 1
         got = _day(meta.date)
         if expected_day and meta.date[:4] == str(expected_day.year):
             tally.date_year += 1
+            hits["year"] += 1
         if got and expected_day:
             tally.date_exact += got == expected_day
             tally.date_14 += abs((got - expected_day).days) <= 14
+            hits["exact"] += got == expected_day
+            hits["14d"] += abs((got - expected_day).days) <= 14
             if abs((got - expected_day).days) > 14:
                 tally.fail("date", f"{note} → {meta.date} ({meta.date_rule}) vs {expected_day}", keep)
     else:
@@ -139,8 +154,9 @@ def compare_main(tally: Tally, paper: dict, meta: Metadata, text: str, note: str
     number = normalise_reference(meta.council.number if meta.council else None)
     modern = "/" in reference
     tally.number_modern += modern
-    if reference and reference in normalise_reference(text):
+    if paper.get("reference") and paper["reference"] in text:
         tally.number_in_text += 1
+        tally.number_in_text_ok += number == reference
     if number:
         tally.number_found += 1
         tally.number_ok += number == reference
@@ -161,8 +177,9 @@ def compare_main(tally: Tally, paper: dict, meta: Metadata, text: str, note: str
         tally.type_ok += ok
         named = _NAME_TYPE.match(paper.get("name") or "")
         name_type = named["type"] if named else expected_type
-        tally.type_name_ok += got_type in _TYPE_MATCHES.get(name_type, {name_type}) or ok and not named
-        if not ok and bucket != "Haushalt*":
+        name_ok = got_type in _TYPE_MATCHES.get(name_type, {name_type}) or ok and not named
+        tally.type_name_ok += name_ok
+        if not ok and not name_ok and bucket != "Haushalt*":
             tally.fail("type", f"{note} → {got_type} vs {expected_type} / name {name_type}", keep)
 
 
@@ -185,19 +202,27 @@ def pct(part: int, whole: int) -> str:
 
 def report(title: str, tally: Tally, *, main: bool) -> None:
     n = tally.evaluated
-    print(f"\n== {title}: {tally.files} files, {tally.no_text} without text (<{MIN_TEXT} chars), {n} evaluated")
+    print(
+        f"\n== {title}: {tally.files} files, {tally.no_text} without text (<{MIN_TEXT} chars), {n} evaluated"
+    )
     print("doctype distribution:", dict(tally.doctype.most_common()))
     if main:
         print("doctype council_paper   ", pct(tally.doctype_ok, n))
+        print("paper date in the text  ", pct(tally.date_in_text, n), "(ceiling for exact-day matches)")
         print("date found              ", pct(tally.date_found, n))
         print("date exact day          ", pct(tally.date_exact, n))
         print("date within ±14 days    ", pct(tally.date_14, n))
         print("date same year          ", pct(tally.date_year, n))
-        print("date rules              ", dict(tally.date_rules.most_common()))
+        print("date by rule             files  exact  ±14d  year")
+        for rule, hits in sorted(tally.rule_hits.items(), key=lambda kv: -kv[1]["n"]):
+            n_rule = hits["n"]
+            shares = [100 * hits[key] / n_rule for key in ("exact", "14d", "year")]
+            print(f"   {rule:22s} {n_rule:5d} " + " ".join(f"{share:5.1f}%" for share in shares))
         print("reference in text       ", pct(tally.number_in_text, n))
         print("number found            ", pct(tally.number_found, n))
         print("number == reference     ", pct(tally.number_ok, n))
         print("  modern refs (YYYY/NNNN)", pct(tally.number_modern_ok, tally.number_modern))
+        print("  where text contains it", pct(tally.number_in_text_ok, tally.number_in_text))
         print("paper type found        ", pct(tally.type_found, n))
         print("paper type == paperType ", pct(tally.type_ok, n))
         print("paper type == name type ", pct(tally.type_name_ok, n))
@@ -209,7 +234,9 @@ def report(title: str, tally: Tally, *, main: bool) -> None:
         ok = sum(v for (e, g), v in checked.items() if e == g)
         print("doctype as named        ", pct(ok, sum(checked.values())))
         print("expected → found:")
-        for (expected, got), count in sorted(tally.expected_doctype.items(), key=lambda kv: (kv[0][0], -kv[1])):
+        for (expected, got), count in sorted(
+            tally.expected_doctype.items(), key=lambda kv: (kv[0][0], -kv[1])
+        ):
             print(f"   {count:5d}  {expected:14s} → {got}")
     for kind, notes in tally.failures.items():
         print(f"-- failures: {kind}")
@@ -222,11 +249,13 @@ def run(root: Path, limit: int | None, keep: int) -> int:
     if limit:
         papers = papers[:limit]
     mains, attachments = Tally(), Tally()
+    without_main = 0
     seconds, chars, analysed = 0.0, 0, 0
     wall = time.perf_counter()
     for path in papers:
         paper = json.loads(path.read_text(encoding="utf-8"))
         main = main_file(paper)
+        without_main += main is None
         for file in paper.get("auxiliaryFile") or []:
             is_main = main is not None and _file_id(file) == _file_id(main)
             tally = mains if is_main else attachments
@@ -248,7 +277,10 @@ def run(root: Path, limit: int | None, keep: int) -> int:
             else:
                 compare_attachment(attachments, file, meta, note, keep)
     wall = time.perf_counter() - wall
-    print(f"Karlsruhe: {len(papers)} papers, {analysed} files analysed")
+    print(
+        f"Karlsruhe: {len(papers)} papers ({without_main} without a file named like the paper itself: "
+        f"all their files count as attachments), {analysed} files analysed"
+    )
     report("main files", mains, main=True)
     report("attachments", attachments, main=False)
     print(
@@ -260,7 +292,9 @@ def run(root: Path, limit: int | None, keep: int) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--root", type=Path, default=DEFAULT_ROOT, help="the karlsruhe folder (papers/, files/)")
+    parser.add_argument(
+        "--root", type=Path, default=DEFAULT_ROOT, help="the karlsruhe folder (papers/, files/)"
+    )
     parser.add_argument("--limit", type=int, default=None, help="only the first N papers")
     parser.add_argument("--failures", type=int, default=8, help="failure examples to show per kind")
     args = parser.parse_args(argv)

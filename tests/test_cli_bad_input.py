@@ -132,3 +132,13 @@ def test_per_file_time_limit(run, run_json, tmp_path: Path, monkeypatch: pytest.
     assert time.monotonic() - started < 30
     assert "haengt.txt: reading took longer than 2 s" in result.stderr
     assert [Path(r["source"]).name for r in run_json("ls")] == ["ok.txt"]
+
+
+def test_identical_bad_files_each_get_their_line(run, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("leer1.txt", "leer2.txt", "leer3.txt"):
+        (folder / name).write_text("   \n\n  ", encoding="utf-8")
+    result = run("add", folder, expect=1)
+    assert set(failed_lines(result.stderr)) == {"leer1.txt", "leer2.txt", "leer3.txt"}
+    assert "3 failed" in result.stdout

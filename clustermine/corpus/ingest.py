@@ -81,6 +81,7 @@ class ExtractTask:
     """What a worker needs to turn one file into a Document (plain data: it crosses a process boundary)."""
 
     path: str
+    content_hash: str
     doctype: str | None = None
     date: str | None = None
 
@@ -194,7 +195,9 @@ def add_paths(
     try:
         for task, result in pool.run(tasks):
             if isinstance(result, TaskFailure):
-                _fail(store, task.path, result.message, result.hint, emit)
+                # copies with the same bytes waited for this file; they fail for the same reason
+                for path in [task.path] + [p for p, _, _ in waiting.pop(task.content_hash, [])]:
+                    _fail(store, path, result.message, result.hint, emit)
             else:
                 _store_result(store, result, waiting, emit)
     except KeyboardInterrupt:
@@ -256,7 +259,7 @@ def _triage(
         waiting[content_hash].append((path, stat.st_size, stat.st_mtime))
         return None
     waiting[content_hash] = []
-    return ExtractTask(path, doctype, date)
+    return ExtractTask(path, content_hash, doctype, date)
 
 
 def _unchanged(

@@ -52,6 +52,7 @@ _NO_TEXT_HINTS = {
     "html": "the page has no text outside menus and scripts; save the page as rendered by a browser",
     "docx": "the document holds no text (only images or empty pages?)",
     "odt": "the document holds no text (only images or empty pages?)",
+    "text": "the file holds only white space; if it was extracted from a scanned PDF, run OCR on the PDF instead",
 }
 
 
@@ -77,7 +78,7 @@ def read_bytes(data: bytes, name: str = "") -> Extraction:
             hint="the file may be damaged; if it opens elsewhere, please report it together with the file",
         ) from exc
     if not extraction.text.strip():
-        hint = _NO_TEXT_HINTS.get(kind, "the file holds only white space")
+        hint = _NO_TEXT_HINTS.get(kind, "the file holds only white space; check where it came from")
         raise EmptyDocumentError("no text found", hint=hint)
     return extraction
 

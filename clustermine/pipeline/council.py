@@ -1,8 +1,8 @@
 """The fields of a council paper: number, subject, type, department, body, Beratungsfolge, outcome, status.
 
 Council information systems differ by municipality, but their papers follow shared conventions: a number
-(``Vorlagen-Nr.``, ``Drucksache``, ``DS``), a subject (``Betreff`` or simply the first title line after the form
-fields), a genre word on the cover (``BESCHLUSSVORLAGE``, ``ANTRAG``, ``Anfrage der Fraktion ...``), a
+(``Vorlagen-Nr.``, ``Drucksache``, ``DS``), a subject (``Betreff`` or simply the first title line after the
+form fields), a genre word on the cover (``BESCHLUSSVORLAGE``, ``ANTRAG``, ``Anfrage der Fraktion ...``), a
 ``Beratungsfolge`` table with committee, date and role, and a public/non-public mark. Reading them lets
 researchers follow one policy through committees and link a paper to its minutes.
 """
@@ -26,11 +26,16 @@ _NUMBER_VALUE = (
     r"(?![\d.]*\.\d{2,4}\b)"
 )
 # Labelled numbers, including the forms written without a colon ("Vorlagen Nr. 80/017/2013", "DS 14/2234").
-_NUMBER_AT = re.compile(rf"\s*{_NUMBER_VALUE}")
+_NUMBER_AT = re.compile(rf"\s*(?:Nr\.?\s*)?{_NUMBER_VALUE}")
 _NUMBER = re.compile(
     rf"(?:(?<![\w])(?:Vorlagen?|Vorl\.?|Beschlussvorlage|Sitzungsvorlage|Drucksachen?|Drs\.?|Antrags?|Anfrage)"
-    rf"{_SEP}(?:Nr\.?|Nummer|No\.?)\s*:?|(?<![\w])Drucksache\s*:?|(?<![\w])Vorlage\s*:|(?<![\w])DS{_SEP}(?:Nr\.?)?"
-    rf"\s*:?)[ \t]*{_NUMBER_VALUE}"
+    rf"{_SEP}(?:Nr\.?|Nummer|No\.?)\s*:?|(?<![\w])Drucksache\s*:?|(?<![\w])Vorlage\.?\s*:|(?<![\w])DS{_SEP}(?:Nr\.?)?"
+    rf"\s*:?)[ \t]*(?:Nr\.?\s*)?{_NUMBER_VALUE}"
+)
+# A genre word followed by a reference with a slash ("ANTRAG DHH/2023/5013").
+_NUMBER_AFTER_GENRE = re.compile(
+    r"(?<![\w])(?:ANTRAG|ANFRAGE|Antrag|Anfrage|Vorlage|VORLAGE)[ \t]+"
+    rf"(?=[A-Z]{{0,5}}/?\d+/\d){_NUMBER_VALUE}"
 )
 
 #: Genre words on the cover → canonical paper type; the first one on a cover line wins.
@@ -51,7 +56,7 @@ PAPER_TYPES: tuple[tuple[str, str], ...] = (
 _TYPE_LINE = re.compile(
     r"^[ \t]*(?:(?:Öffentliche|Nichtöffentliche|Nicht\s+öffentliche|Gemeinsame|Neue|Geänderte)[ \t]+)?(?:"
     + "|".join(f"(?P<t{i}>{pattern})" for i, (pattern, _) in enumerate(PAPER_TYPES))
-    + r")(?=[ \t]*(?:$|:|\(|\d|(?:der|des|von|zum|zur|zu|vom|gem\.|gemäß|Nr\.?)\b))",
+    + r")(?=[ \t]*(?:$|:|\(|\d|[A-Z]{2,5}/\d|(?:der|des|von|zum|zur|zu|vom|gem\.|gemäß|Nr\.?)\b))",
     re.MULTILINE | re.IGNORECASE,
 )
 _PROPOSAL = re.compile(
@@ -65,22 +70,27 @@ _BODY_KINDS = (
     r"Markt|Landkreis|(?:[A-ZÄÖÜ][a-zäöüß]+-)?Kreis|Samtgemeinde|Verbandsgemeinde|Region|Städteregion|"
     r"Regionalverband|Bezirksamt|Bezirk"
 )
-_BODY = re.compile(rf"(?<![\w-])(?P<kind>{_BODY_KINDS})\s+(?P<name>[A-ZÄÖÜ][\wäöüß]+(?:-[A-ZÄÖÜ][\wäöüß]+)*"
-                   r"(?:\s+(?:an\s+der|am|im|in\s+der|ob\s+der)\s+[A-ZÄÖÜ][\wäöüß]+(?=[\s,.;)]|$))?)")
+_CITY_KINDS = re.compile(
+    r"(?:Landeshauptstadt|Hansestadt|Stadt|Landkreis|(?:[A-ZÄÖÜ][a-zäöüß]+-)?Kreis|STADT|"
+    r"LANDKREIS|KREIS|HANSESTADT|LANDESHAUPTSTADT)"
+)
+_BODY = re.compile(
+    rf"(?<![\w-])(?P<kind>{_BODY_KINDS})\s+(?P<name>[A-ZÄÖÜ][\wäöüß]+(?:-[A-ZÄÖÜ][\wäöüß]+)*"
+    r"(?:\s+(?:an\s+der|am|im|in\s+der|ob\s+der)\s+[A-ZÄÖÜ][\wäöüß]+(?=[\s,.;)]|$))?)"
+)
 _BODY_UPPER = re.compile(
     r"(?<![\w-])(?P<kind>LANDESHAUPTSTADT|HANSESTADT|STADT|GEMEINDE|LANDKREIS|(?:[A-ZÄÖÜ]+-)?KREIS|MARKT|REGION)"
     r"\s+(?P<name>[A-ZÄÖÜ][A-ZÄÖÜß]+(?:-[A-ZÄÖÜ][A-ZÄÖÜß]+)*)(?![\wäöü])"
 )
 
 _TABLE_HEADER = re.compile(
-    r"^[^\n]*(?:Beratungsfolge|(?:Gremium|Gremien|Beratungsgremium|Sitzungsgremium)[ \t]+(?:\w+[ \t]+)?"
+    r"^[^\n]*(?:Beratungsfolge|(?:Gremium|Gremien|Beratungsgremium|Sitzungsgremium)[ \t]*(?:\w+[ \t]+)?"
     r"(?:Termin|Datum|Sitzung))[^\n]*$",
     re.MULTILINE,
 )
 _ROW_DATE = r"(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4})"
-_ROW = re.compile(rf"^[ \t]*(?P<committee>[A-ZÄÖÜ][^\t\n\d]*?[a-zäöüß.)])[ \t]+{_ROW_DATE}(?P<rest>[^\n]*)$")
-_ROW_DATE_FIRST = re.compile(rf"^[ \t]*{_ROW_DATE}[ \t]+(?P<committee>[A-ZÄÖÜ][^\t\n\d]*?[a-zäöüß.)])(?P<rest>"
-                             r"(?:[ \t]+[^\n]*)?)$")
+_ROW = re.compile(rf"^[ \t]*(?P<committee>[A-ZÄÖÜ][^\t\n\d]*?[a-zäöüß.)])[ \t]*{_ROW_DATE}(?P<rest>[^\n]*)$")
+_ROW_DATE_FIRST = re.compile(rf"^[ \t]*{_ROW_DATE}[ \t]+(?P<committee>[A-ZÄÖÜ][^\n]*?)[ \t]*$")
 
 ROLES: tuple[tuple[str, str], ...] = (
     (r"Beschlussempfehlung|Empfehlung", "Empfehlung"),
@@ -118,7 +128,7 @@ _RESULT_PHRASE = re.compile(
     re.MULTILINE,
 )
 _PUBLIC = re.compile(
-    r"(?<![\w])(?P<no>nicht[ -]?öffentlich|nichtöffentlich|NICHTÖFFENTLICH|NICHT\s+ÖFFENTLICH)(?:e|en|er)?(?![\w])"
+    r"(?<![\w])(?P<no>[Nn]icht[ -]?öffentlich|NICHTÖFFENTLICH|NICHT\s+ÖFFENTLICH)(?:e|en|er)?(?![\w])"
     r"|(?<![\w-])(?P<yes>öffentlich|ÖFFENTLICH)(?:e|en|er)?(?=[ \t]*(?:$|Sitzung|Beratung))",
     re.MULTILINE,
 )
@@ -131,15 +141,19 @@ _NOT_SUBJECT = re.compile(
     r"Seite\s+\d|Herrn?\b|Frau\b|An\s+(?:den|die)\b|Eingang|Unterzeichnet|unterzeichnet|vom\b|Sitzung|Plenarsitzung|"
     r"\d+\.\s+Plenarsitzung|Beratungsfolge|Tagesordnung|TOP\b|Dez\.|Az\.|Tel\.|Telefon|E-Mail|Fax)",
 )
+# An address block (letters to the mayor) runs from "Herrn ..." to the next blank line.
+_ADDRESS_START = re.compile(r"^(?:Herrn?|Frau|An\s+(?:den|die|das))\b")
 _SUBJECT_STOP = re.compile(
-    r"^[ \t]*(?:Beratungsfolge|Gremi(?:um|en)\b|Beschlussvorschlag|Beschlussantrag|Beschlussentwurf|Kurzfassung|"
+    r"^[ \t]*(?:Beratungsfolge|Gremi(?:um|en)\b|Beschlussvorschlag|Beschlussantrag|Beschlussentwurf|"
+    r"Kurzfassung|"
     r"Sachverhalt|Begründung|Antrag\s+an\b|Finanzielle\s+Auswirkung|Vorschlag\s+der\s+Verwaltung|Anlage|"
     r"Sehr\s+geehrte|\d{1,2}\.\s|\d{1,2}\)\s|[-•–]\s|(?:Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonntag)\b|"
     r"(?:nicht\s?)?öffentlich\b)",
     re.IGNORECASE,
 )
 _TOP_SUBJECT = re.compile(
-    r"^[ \t]*(?:Punkt\s+\d+\w?\s+der\s+Tagesordnung|TOP\s*\d+(?:\.\d+)*\w?|Tagesordnungspunkt\s+\d+\w?)\s*:[ \t]*"
+    r"^[ \t]*(?:Punkt\s+\d+\w?\s+der\s+Tagesordnung|TOP\s*\d+(?:\.\d+)*\w?|Tagesordnungspunkt\s+\d+\w?)"
+    r"\s*:[ \t]*"
     r"(?P<subject>[^\n]+)",
     re.MULTILINE,
 )
@@ -152,7 +166,8 @@ def _normalise_number(raw: str) -> str:
 def find_number(text: str, fields: Sequence[Field]) -> str | None:
     """The paper's number from its labelled fields or a labelled number in the first part of the text."""
     candidates = [(f.start, f.value) for f in fields if f.key == "number"]
-    candidates += [(m.start("num"), m["num"]) for m in _NUMBER.finditer(text, 0, COVER_CHARS)]
+    for pattern in (_NUMBER, _NUMBER_AFTER_GENRE):
+        candidates += [(m.start("num"), m["num"]) for m in pattern.finditer(text, 0, COVER_CHARS)]
     for _, raw in sorted(candidates):
         match = _NUMBER_AT.match(raw)
         if match is None:
@@ -180,8 +195,20 @@ def find_paper_type(text: str, fields: Sequence[Field]) -> str | None:
 
 def find_department(fields: Sequence[Field]) -> str | None:
     """The responsible unit: Federführung before Fachbereich/Amt before Dienststelle before Dezernat."""
-    order = ("federf", "fachbereich", "fachamt", "fachdienst", "amt", "dienststelle", "geschäftsbereich",
-             "organisationseinheit", "abteilung", "referat", "dezernat", "verantwortlich")
+    order = (
+        "federf",
+        "fachbereich",
+        "fachamt",
+        "fachdienst",
+        "amt",
+        "dienststelle",
+        "geschäftsbereich",
+        "organisationseinheit",
+        "abteilung",
+        "referat",
+        "dezernat",
+        "verantwortlich",
+    )
     found = [f for f in fields if f.key == "department" and f.value.strip()]
     for prefix in order:
         for item in found:
@@ -194,6 +221,8 @@ def find_body(text: str) -> str | None:
     """The council or district that issued the paper, e.g. ``"Stadt Karlsruhe"``, ``"Kreis Mettmann"``."""
     head = text[:COVER_CHARS]
     matches: list[tuple[int, int, str]] = []
+    # a body named in running text counts only on the cover (the subject may name another city later)
+    prose_end = min(len(head), 800)
     for pattern, upper in ((_BODY, False), (_BODY_UPPER, True)):
         for match in pattern.finditer(head):
             kind = " ".join(match["kind"].split())
@@ -201,6 +230,9 @@ def find_body(text: str) -> str | None:
             value = f"{kind} {name}".title() if upper else f"{kind} {name}"
             line_start = head.rfind("\n", 0, match.start()) + 1
             at_line_start = not head[line_start : match.start()].strip(" \t-")
+            if not at_line_start and (not _CITY_KINDS.fullmatch(kind) or match.start() > prose_end):
+                # "Bezirksamt Eigentümer", "Region Ruhr" in prose: only cities and districts name a body there
+                continue
             matches.append((0 if at_line_start else 1, match.start(), value))
     return min(matches)[2] if matches else None
 
@@ -211,6 +243,24 @@ def _role(rest: str) -> str | None:
 
 def _outcome(phrase: str) -> str | None:
     return next((name for pattern, name in _OUTCOME_RE if pattern.search(phrase)), None)
+
+
+def _split_row(match: re.Match[str]) -> tuple[str, str]:
+    """Committee and the rest of a table row; a date-first row ends with its role/result columns."""
+    committee = match["committee"]
+    if "rest" in match.groupdict():
+        return committee, match["rest"]
+    cells = committee.split("\t")
+    if len(cells) > 1:
+        return cells[0], " ".join(cells[1:])
+    ends = [
+        m.start()
+        for pattern, _ in _ROLE_RE + _OUTCOME_RE
+        for m in [pattern.search(committee)]
+        if m and m.start()
+    ]
+    cut = min(ends) if ends else len(committee)
+    return committee[:cut], committee[cut:]
 
 
 def find_consultations(text: str) -> tuple[Consultation, ...]:
@@ -234,11 +284,11 @@ def find_consultations(text: str) -> tuple[Consultation, ...]:
             continue
         misses = 0
         dates = scan_dates(match["date"])
-        committee = " ".join(f"{carry} {match['committee']}".split()) if carry.endswith(("-", ",", "und")) else (
-            " ".join(match["committee"].split())
-        )
+        committee, rest = _split_row(match)
+        if carry.endswith(("-", ",", "und")):
+            committee = f"{carry} {committee}"
+        committee = " ".join(committee.split())
         carry = ""
-        rest = match["rest"]
         rows.append(
             Consultation(
                 committee=committee.strip(" -–"),
@@ -251,7 +301,7 @@ def find_consultations(text: str) -> tuple[Consultation, ...]:
 
 
 def find_outcome(text: str, consultations: Sequence[Consultation] = ()) -> str | None:
-    """The result the text states (``Abstimmungsergebnis: einstimmig``, ``wurde vertagt``); never a proposal."""
+    """The result the text states (``Abstimmungsergebnis: einstimmig``, ``wurde vertagt``), not a proposal."""
     for match in _RESULT_LABEL.finditer(text):
         found = _outcome(match["value"])
         if found:
@@ -294,62 +344,97 @@ def _join(lines: list[str]) -> str:
     return out.strip()
 
 
-def find_subject(text: str, fields: Sequence[Field]) -> tuple[str | None, int]:
-    """The Betreff and its offset: a ``Betreff:`` field, else the first title-like line after the cover fields."""
+def _following_lines(text: str, pos: int, count: int) -> list[tuple[str, int]]:
+    """The next ``count`` lines after the line holding ``pos``, each with the offset just past it."""
+    found = []
+    end = text.find("\n", pos)
+    while end >= 0 and len(found) < count:
+        nxt = text.find("\n", end + 1)
+        stop = len(text) if nxt < 0 else nxt
+        found.append((text[end + 1 : stop], stop))
+        end = nxt
+    return found
+
+
+def subject_span(text: str, fields: Sequence[Field]) -> tuple[str | None, int, int]:
+    """The Betreff, normalised, and the span of text it was read from (``-1, -1`` if none).
+
+    A ``Betreff:`` field wins, then the topic of a minutes item ("Punkt 5 der Tagesordnung: ..."), else the
+    first title-like line after the cover fields, with up to three wrapped continuation lines.
+    """
     for item in fields:
         if item.key == "betreff" and len(item.value) > 3:
-            lines = [item.value]
-            after = text[item.end :].split("\n")[1:4]
-            for line in after:
+            lines, end = [item.value], item.end
+            for line, stop in _following_lines(text, item.end, 3):
                 if not line.strip() or _SUBJECT_STOP.match(line) or ":" in line[:30]:
                     break
                 lines.append(line)
-            return _join(lines)[:300], item.start
+                end = stop
+            return _join(lines)[:300], item.start, end
     top = _TOP_SUBJECT.search(text, 0, COVER_CHARS)
     if top:
-        lines = [top["subject"]]
-        for line in text[top.end() :].split("\n")[1:4]:
-            if not line.strip() or ":" in line or _NUMBER.match(line.strip()):
+        lines, end = [top["subject"]], top.end()
+        for line, stop in _following_lines(text, top.end(), 3):
+            if not line.strip() or ":" in line or _NUMBER.match(line.strip()) or _TYPE_LINE.match(line):
                 break
             lines.append(line)
-        return _join(lines)[:300], top.start("subject")
+            end = stop
+        return _join(lines)[:300], top.start("subject"), end
     taken = [(f.start, max(f.end, f.start + len(f.value))) for f in fields]
-    in_table = False
+    in_table = in_address = False
     pos = 0
     lines: list[str] = []
-    start = -1
+    start = end = -1
     for line in text[:COVER_CHARS].splitlines(keepends=True):
         line_start, pos = pos, pos + len(line)
         stripped = line.strip()
-        is_field = is_label_line(line) or any(line_start <= s < pos for s, _ in taken) or any(
-            s < line_start < e for s, e in taken
+        is_field = (
+            is_label_line(line)
+            or any(line_start <= s < pos for s, _ in taken)
+            or any(s < line_start < e for s, e in taken)
         )
         if lines:
             if not stripped or is_field or len(lines) >= 4 or _SUBJECT_STOP.match(stripped):
                 break
+            if _NUMBER.search(stripped) or (len(stripped) < 60 and re.search(r"[Ff]raktion\b", stripped)):
+                break
             if _TABLE_HEADER.match(stripped):
                 break
             lines.append(stripped)
+            end = line_start + len(line.rstrip())
             continue
         if not stripped:
-            in_table = False
+            in_table = in_address = False
             continue
         if _TABLE_HEADER.match(stripped):
             in_table = True
             continue
-        first = line_start + len(line) - len(line.lstrip())
-        if in_table or is_field or _NUMBER.match(stripped):
+        if _ADDRESS_START.match(stripped):
+            in_address = True
+        if in_address or in_table or is_field or _NUMBER.match(stripped):
             continue
         if _looks_like_subject(stripped):
             lines.append(stripped)
-            start = first
+            start = line_start + len(line) - len(line.lstrip())
+            end = line_start + len(line.rstrip())
     if not lines:
-        return None, -1
-    return _join(lines)[:300], start
+        return None, -1, -1
+    return _join(lines)[:300], start, end
+
+
+def find_subject(text: str, fields: Sequence[Field]) -> tuple[str | None, int]:
+    """The Betreff and the offset it starts at (see :func:`subject_span`)."""
+    subject, start, _ = subject_span(text, fields)
+    return subject, start
 
 
 def _looks_like_subject(line: str) -> bool:
-    if len(line) < 12 or len(line.split()) < 2 or not re.search(r"[a-zäöüß]{3}", line) or line.count("\t") > 1:
+    if (
+        len(line) < 12
+        or len(line.split()) < 2
+        or not re.search(r"[a-zäöüß]{3}", line)
+        or line.count("\t") > 1
+    ):
         return False
     if _NOT_SUBJECT.match(line) or _SUBJECT_STOP.match(line) or _TYPE_LINE.match(line):
         return False
@@ -359,11 +444,13 @@ def _looks_like_subject(line: str) -> bool:
         return False  # a label with its value
     if _BODY.fullmatch(line.strip()) or _BODY_UPPER.fullmatch(line.strip()):
         return False
+    if re.search(r"\b\d{5}\s+[A-ZÄÖÜ]", line):
+        return False  # a postal address
     return not (line.endswith(":") and len(line) < 25)
 
 
 def extract_council(text: str, *, fields: Sequence[Field] | None = None) -> CouncilPaper:
-    """All council fields of a paper (or of the minutes of a session), each None/empty where the text is silent."""
+    """All council fields of a paper (or of a session's minutes), each None/empty where the text is silent."""
     fields = find_fields(text) if fields is None else fields
     consultations = find_consultations(text)
     subject, _ = find_subject(text, fields)
@@ -393,4 +480,5 @@ __all__ = [
     "find_public",
     "find_subject",
     "split_sections",
+    "subject_span",
 ]

@@ -2,9 +2,10 @@
 
 Trends are counted by year, so every document needs a date, and a wrong one moves a document into the wrong
 period. A German council paper mentions many dates: its own (``Datum:``, ``vom ...``), the meetings that will
-handle it, the laws it cites, deadlines, and older resolutions. Which of them is *the* date depends on the kind of
-document, so :func:`find_document_date` tries evidence in an order chosen per doctype and reports the rule that
-decided. Dates are partial-aware: ``"2013"``, ``"2013-04"`` and ``"2013-04-10"`` are all valid answers.
+handle it, the laws it cites, deadlines, and older resolutions. Which of them is *the* date depends on the
+kind of document, so :func:`find_document_date` tries evidence in an order chosen per doctype and reports the
+rule that decided. Dates are partial-aware: ``"2013"``, ``"2013-04"`` and ``"2013-04-10"`` are all valid
+answers.
 """
 
 from __future__ import annotations
@@ -45,8 +46,8 @@ ACCEPTED_FORMS = "YYYY, YYYY-MM, YYYY-MM-DD, DD.MM.YYYY, MM/YYYY or a month name
 _D = r"\d(?<![\d.]\d)\d?"  # a one- or two-digit day/month not glued to a preceding number or dot
 _Y4 = r"(?:18|19|20)\d{2}"
 
-# Day precision. A two-digit year is only read with two-digit day and month ("24.04.07"), because "4.1.12" is far
-# more often a section number than a date.
+# Day precision. A two-digit year is only read with two-digit day and month ("24.04.07"), because "4.1.12" is
+# far more often a section number than a date.
 _ISO = re.compile(r"(?P<y>\d(?<![\d.]\d)\d{3})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?![\d-])")
 # A range of days in one month ("21. und 22.04.2007", "5.-6. Dezember 2003") is read as its first day.
 _DAY_RANGE = re.compile(
@@ -80,7 +81,7 @@ _FORMS: tuple[tuple[re.Pattern[str], int, bool, bool], ...] = (
 
 @dataclass(frozen=True)
 class DateMention:
-    """A date written in a text: ``value`` is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; ``precision`` 1, 2 or 3."""
+    """A date written in a text: ``value`` is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD`` (``precision`` 1-3)."""
 
     value: str
     start: int
@@ -95,7 +96,7 @@ class DateMention:
 
 
 def _year(raw: str) -> int:
-    """Four digits as written; two digits 00-49 mean 20xx and 50-99 mean 19xx (``07`` → 2007, ``98`` → 1998)."""
+    """Four digits as written; two digits 00-49 are 20xx, 50-99 are 19xx (``07`` → 2007, ``98`` → 1998)."""
     raw = raw.lstrip("'")
     value = int(raw)
     if len(raw) == 2:
@@ -150,7 +151,9 @@ def _lower(text: str) -> str:
     return "".join(ch if len(ch.lower()) != 1 else ch.lower() for ch in text)
 
 
-def scan_dates(text: str, start: int = 0, end: int | None = None, *, years: bool = False) -> list[DateMention]:
+def scan_dates(
+    text: str, start: int = 0, end: int | None = None, *, years: bool = False
+) -> list[DateMention]:
     """Every date written in ``text[start:end]``, in text order; the longest reading wins where forms overlap.
 
     Bare years are included only with ``years=True``: in running text they are more often amounts, street
@@ -178,9 +181,12 @@ def scan_dates(text: str, start: int = 0, end: int | None = None, *, years: bool
     return found
 
 
-# --------------------------------------------------------------------------------------------------- user input
+# --------------------------------------------------------------------------------------------------- user
+# input
 
-_USER_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[int, int | None, int | None]]], ...] = (
+_USER_FORMS: tuple[
+    tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[int, int | None, int | None]]], ...
+] = (
     (re.compile(r"(\d{4})"), lambda m: (int(m[1]), None, None)),
     (re.compile(r"(\d{4})-(\d{1,2})"), lambda m: (int(m[1]), int(m[2]), None)),
     (re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})"), lambda m: (int(m[1]), int(m[2]), int(m[3]))),
@@ -195,7 +201,8 @@ _USER_FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], tuple[int, i
 
 
 def parse_user_date(value: str) -> str:
-    """Normalise a date a user typed (``"10.04.2013"``, ``"4/2013"``, ``"April 2013"``) to ISO, keeping its precision.
+    """Normalise a date a user typed (``"10.04.2013"``, ``"4/2013"``, ``"April 2013"``) to ISO, keeping its
+    precision.
 
     Users filter a corpus by period, so "2013" must stay a year and "April 2013" a month: the result is
     ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``. Raises :class:`BadDateError` for anything else, for days that do
@@ -209,7 +216,8 @@ def parse_user_date(value: str) -> str:
         year, month, day = parts(match)
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise BadDateError(
-                f"The year in the date {value!r} is outside {MIN_YEAR}-{MAX_YEAR}.", hint=f"use {ACCEPTED_FORMS}"
+                f"The year in the date {value!r} is outside {MIN_YEAR}-{MAX_YEAR}.",
+                hint=f"use {ACCEPTED_FORMS}",
             )
         result = make_date(year, month, day)
         if result is None:
@@ -229,9 +237,18 @@ _LAW_WORDS = re.compile(
     r"Gesetz|gesetz|Verordnung|verordnung|Satzung|satzung|Richtlinie|richtlinie|Erlass|erlass|Vorschrift|"
     r"Staatsvertrag|Bekanntmachung|Urteil|Beschluss|beschluss|Schreiben|BGBl|GVBl|GBl|Amtsbl|Fassung|§"
 )
-_BEFORE_RANGE_END = re.compile(r"(?:\bbis(?:\s+(?:zum|spätestens))?|[–—-]|\bund)\s*$")
+# The end of a range follows a date and a connector ("10.04. - 12.04.2013", "2004 bis 2006").
+_BEFORE_RANGE_END = re.compile(r"(?:\d\.?|\d{4})\s*(?:bis(?:\s+(?:zum|spätestens))?|[–—-]|und)\s*$")
 _BEFORE_DEADLINE = re.compile(
-    r"\b(?:bis|spätestens|ab|ab\s+dem|zum|per|Stichtag|frist\w*|Ablauf\s+des)\s*(?:zum\s+|am\s+)?$", re.IGNORECASE
+    r"\b(?:bis|spätestens|ab|ab\s+dem|zum|per|Stichtag|frist\w*|Ablauf\s+des)\s*(?:zum\s+|am\s+)?$",
+    re.IGNORECASE,
+)
+# Minutes approve the minutes of earlier sessions ("Genehmigung der Niederschrift vom ..."): those dates are
+# not the session's own.
+_EARLIER_RECORD = re.compile(
+    r"Genehmigung|Niederschriften|Protokolle\b|(?:letzten|vorherigen|vorangegangenen|früheren|seiner|ihrer|dessen|deren)"
+    r"\s+(?:\w+\s+)?Sitzung",
+    re.IGNORECASE,
 )
 _BEFORE_REFERENCE = re.compile(r"\b(?:vom|v\.|geändert\s+(?:am|durch)|in\s+Kraft\s+(?:getreten\s+)?am)\s*$")
 _DOC_WORDS = (
@@ -250,14 +267,20 @@ _PHRASE_VOM = re.compile(
 )
 _WEEKDAYS = r"Montag|Dienstag|Mittwoch|Donnerstag|Freitag|Samstag|Sonnabend|Sonntag|Mo|Di|Mi|Do|Fr|Sa|So"
 _PLACE_DATE = re.compile(
-    rf"^[ \t]*(?!(?:{_WEEKDAYS}|Seite|Stand|Datum|Termin|Sitzung)\b)(?P<place>[A-ZÄÖÜ][\wäöüß.\-/ ]{{1,40}}?),"
+    rf"^[ \t]*(?!(?:{_WEEKDAYS}|Seite|Stand|Datum|Termin|Sitzung)\b)"
+    r"(?P<place>[A-ZÄÖÜ][\wäöüß.\-/ ]{1,40}?),"
     r"[ \t]*(?:den[ \t]+)?(?=\d)",
     re.MULTILINE,
 )
 _WEEKDAY_DATE = re.compile(rf"(?:^|(?<=[\s(]))(?:{_WEEKDAYS})\.?,?[ \t]+(?:den[ \t]+)?(?=\d)", re.MULTILINE)
+# A session named in a header line: at the line start, or after the genre of the record on the same line
+# ("Niederschrift über die 12. Sitzung des Rates am ..."); "zu seiner Sitzung am ..." in prose is a reference.
 _MEETING = re.compile(
-    r"(?:Sitzung|Ratssitzung|Plenarsitzung|Ausschusssitzung|Versammlung|Besprechung)\b[^\n.;:]{0,80}?\b(?:am|vom)"
-    r"[ \t]+(?:\w+,?[ \t]+)?(?:den[ \t]+)?(?=\d)"
+    r"^[ \t]*(?:[^\n]{0,60}?\b(?:Niederschrift|Protokoll|Ergebnisse?|Tagesordnung|Einladung|Beschlüsse|"
+    r"Auszug|Beschlussempfehlungen)\b[^\n]{0,80}?)?(?:\d+\.\s+)?(?:(?:öffentlichen?|nichtöffentlichen?|konstituierenden?|"
+    r"ordentlichen?|außerordentlichen?)\s+)?(?:Sitzung|Ratssitzung|Plenarsitzung|Ausschusssitzung|Versammlung|"
+    r"Besprechung)\b[^\n.;:]{0,80}?\b(?:am|vom)[ \t]+(?:\w+,?[ \t]+)?(?:den[ \t]+)?(?=\d)",
+    re.MULTILINE,
 )
 _EVENT = re.compile(
     r"(?:Tagung|Fachtagung|Konferenz|Fachkonferenz|Kongress|Workshop|Veranstaltung|Symposium|Forum|Seminar|"
@@ -269,10 +292,12 @@ _LAUFZEIT = re.compile(
     r"Durchführungszeitraum"
 )
 
-#: Evidence families tried per doctype, first hit wins. ``own`` = the document's own date (labels, "vom",
-#: place and date); ``meeting`` = the session it belongs to; ``event`` = the conference day; ``laufzeit`` = a
-#: project's start; ``head`` = the most plausible date in the first part; ``newest`` = the latest date there;
-#: ``name`` = a date in the file name; ``info`` = the file's metadata.
+#: Evidence families tried per doctype; the first that finds a date wins: ``own`` the document's own date
+#: (``Datum:``, ``Stand:``, a header "vom ...", "Ort, den ..."); ``meeting`` its ``Termin`` field or the first
+#: date of its Beratungsfolge; ``session`` a header naming the session ("Niederschrift über die Sitzung am
+#: ..."); ``weekday`` "Freitag, 4. Juli 2025"; ``event`` the day of a Tagung; ``laufzeit`` a project's start;
+#: ``head`` the most plausible date in the first part; ``newest`` the latest date there; ``title-year`` a lone
+#: year in the first line; ``name`` a date in the file name; ``info`` the file's metadata.
 ORDER: dict[str, tuple[str, ...]] = {
     "council_paper": ("own", "meeting", "head", "name", "info"),
     "minutes": ("meeting", "session", "weekday", "head", "own", "name", "info"),
@@ -287,7 +312,7 @@ _INFO_KEYS = {"html": ("date", "modified", "created"), "": ("created", "date", "
 
 
 def _info_date(raw: str | None) -> str | None:
-    """A date from file metadata: ISO strings, PDF ``D:YYYYMMDD...`` stamps; implausible defaults are dropped."""
+    """A date from file metadata (ISO strings, PDF ``D:YYYYMMDD`` stamps); implausible defaults dropped."""
     if not raw:
         return None
     match = re.match(r"\s*(?:D:)?(\d{4})(?:-?(\d{2})(?:-?(\d{2}))?)?", str(raw))
@@ -312,6 +337,7 @@ class _Context:
     fmt: str
     mentions: list[DateMention]
     meetings: Sequence[str]
+    today: date
 
 
 def _acceptable(ctx: _Context, mention: DateMention) -> bool:
@@ -324,16 +350,21 @@ def _excluded(ctx: _Context, mention: DateMention) -> bool:
     before = before.rsplit("\n\n", 1)[-1]
     if _BEFORE_RANGE_END.search(before[-12:]) or _BEFORE_DEADLINE.search(before[-24:]):
         return True
+    line = before.rsplit("\n", 1)[-1]
+    if _EARLIER_RECORD.search(line):
+        return True
     if _BEFORE_REFERENCE.search(before[-30:]):
         line_start = before.rsplit("\n", 1)[-1]
         return _LAW_WORDS.search(before) is not None or not re.match(rf"\s*(?:vom|{_DOC_WORDS})", line_start)
     return False
 
 
-def _after(ctx: _Context, pos: int, *, years: bool = False, span: int = 60) -> DateMention | None:
-    """The date that starts right at ``pos`` (after a label), if any."""
+def _after(
+    ctx: _Context, pos: int, *, years: bool = False, span: int = 60, limit: date | None = None
+) -> DateMention | None:
+    """The date that starts right at ``pos`` (after a label), if any, and not after ``limit``."""
     for mention in scan_dates(ctx.text, pos, min(len(ctx.text), pos + span), years=years):
-        if mention.start - pos <= 3 and _acceptable(ctx, mention):
+        if mention.start - pos <= 3 and mention.earliest <= (limit or ctx.limit):
             return mention
         break
     return None
@@ -356,7 +387,8 @@ def _own(ctx: _Context) -> tuple[str, str] | None:
     for match in _LABEL_OWN.finditer(ctx.text, 0, ctx.head_end):
         before = ctx.text[ctx.text.rfind("\n", 0, match.start()) + 1 : match.start()]
         if not (match["colon"] or not before.strip() or before.endswith(("(", "\t", "  ", "|"))):
-            continue  # "Stand September 2017 waren ..." is prose, "Stand: 09/2017" or "(Stand 27.05.2026)" a label
+            # "Stand September 2017 waren ..." is prose, "Stand: 09/2017" or "(Stand 27.05.2026)" a label
+            continue
         mention = _after(ctx, match.end())
         if mention:
             label = match["label"].split()[0].capitalize()
@@ -414,10 +446,13 @@ def _event(ctx: _Context) -> tuple[str, str] | None:
 
 
 def _laufzeit(ctx: _Context) -> tuple[str, str] | None:
+    """A project's start; descriptions are written before projects start, so it may follow the file date."""
     for match in _LAUFZEIT.finditer(ctx.text, 0, ctx.head_end):
-        rest = re.match(r"[ \t]*:?[ \t]*\n?[ \t]*(?:von[ \t]+|vom[ \t]+|ab[ \t]+|seit[ \t]+)?", ctx.text[match.end() :])
+        rest = re.match(
+            r"[ \t]*:?[ \t]*\n?[ \t]*(?:von[ \t]+|vom[ \t]+|ab[ \t]+|seit[ \t]+)?", ctx.text[match.end() :]
+        )
         start = match.end() + (rest.end() if rest else 0)
-        mention = _after(ctx, start, years=True)
+        mention = _after(ctx, start, years=True, limit=ctx.today)
         if mention:
             return mention.value, "laufzeit-start"
     return None
@@ -431,7 +466,7 @@ def _head_candidates(ctx: _Context) -> list[DateMention]:
 
 
 def _head(ctx: _Context) -> tuple[str, str] | None:
-    """The most plausible date in the first part: precise, early, and repeated (own dates recur on every page)."""
+    """The most plausible date in the first part: precise, early, repeated (own dates recur on each page)."""
     candidates = _head_candidates(ctx)
     if not candidates:
         return None
@@ -474,7 +509,7 @@ def _name(ctx: _Context) -> tuple[str, str] | None:
 def _info(ctx: _Context) -> tuple[str, str] | None:
     for key in _INFO_KEYS.get(ctx.fmt, _INFO_KEYS[""]):
         value = _info_date(ctx.info.get(key))
-        if value and date.fromisoformat((value + "-01-01")[:10]) <= ctx.limit:
+        if value and date.fromisoformat((value + "-01-01")[:10]) <= ctx.today:
             return value, f"info:{key}"
     return None
 
@@ -538,6 +573,7 @@ def find_document_date(
         fmt=fmt,
         mentions=scan_dates(text, 0, SCAN_CHARS),
         meetings=meetings,
+        today=today,
     )
     for family in order or ORDER.get(doctype or "other", ORDER["other"]):
         found = _FAMILIES[family](ctx)

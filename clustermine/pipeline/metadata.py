@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from ..model import Extraction, Metadata, Section
-from .council import extract_council
+from .council import extract_council, subject_span
 from .dates import find_document_date
 from .doctype import classify
 from .fields import find_fields, is_label_line
@@ -29,7 +29,8 @@ _GENERIC_TITLES = re.compile(
     re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
-    r"^(?:Gedruckt\s+auf|\d+\s+Prozent\s+Recyclingpapier|Seite\s+\d|-\s*\d+\s*-|\d+\s*$|[\W_]+$|www\.|https?://)",
+    r"^(?:Gedruckt\s+auf|\d+\s+Prozent\s+Recyclingpapier|Seite\s+\d|-\s*\d+\s*-|\d+\s*$|[\W_]+$|www\.|https?://|"
+    r"[A-Z]:\\|\\\\|/[\w.-]+/)",  # page furniture, URLs and file paths ("K:\DAT\...", "/home/...")
     re.IGNORECASE,
 )
 
@@ -44,11 +45,14 @@ def good_title(value: str | None) -> str | None:
     letters = sum(ch.isalpha() for ch in title)
     if letters < 0.5 * len(title.replace(" ", "")) or " " not in title and re.search(r"[_\d]", title):
         return None
+    if title.count("_") >= 2 or re.fullmatch(r"[\w-]+\.[\w.-]+", title):
+        # a file name written into the title field ("2022_09_29_RA-Bramfeld_...", "Stellenanzeige.Fraktion")
+        return None
     return title
 
 
 def first_heading(text: str, *, limit: int = 1500) -> str | None:
-    """The first title-like line(s) of a text: boilerplate, labels and bare dates skipped; wrapped lines joined."""
+    """The first title-like line(s) of a text: page furniture and labels skipped, wrapped lines joined."""
     lines: list[str] = []
     for raw in text[:limit].splitlines():
         line = " ".join(raw.split())
@@ -59,7 +63,12 @@ def first_heading(text: str, *, limit: int = 1500) -> str | None:
                 break
             lines.append(line)
             continue
-        if not line or _BOILERPLATE.match(line) or is_label_line(raw) or not re.search(r"[A-Za-zÄÖÜäöüß]{3}", line):
+        if (
+            not line
+            or _BOILERPLATE.match(line)
+            or is_label_line(raw)
+            or not re.search(r"[A-Za-zÄÖÜäöüß]{3}", line)
+        ):
             continue
         lines.append(line)
     if not lines:
@@ -96,7 +105,7 @@ def choose_title(
 
 
 def analyse(extraction: Extraction, *, source_name: str = "", today: date | None = None) -> Metadata:
-    """Doctype, date, title, sections and council fields of one extracted file, each with the rule that decided.
+    """Doctype, date, title, sections and council fields of one file, each with the rule that decided.
 
     ``source_name`` (the file name or URL) is a last resort for the date and the title. ``today`` bounds
     plausible dates (default: the real today); tests pin it.
@@ -120,8 +129,10 @@ def analyse(extraction: Extraction, *, source_name: str = "", today: date | None
     )
     sections = split_sections(text, council=doctype in COUNCIL_DOCTYPES)
     if council and council.subject and not any(s.name == "betreff" for s in sections):
-        start = text.find(council.subject[:40])
-        sections = (Section("betreff", "", council.subject, start), *sections)
+        # the Betreff as a section too (its text as written, so that offsets stay true)
+        _, start, end = subject_span(text, fields)
+        if start >= 0:
+            sections = (Section("betreff", "", text[start:end].strip(), start), *sections)
     return Metadata(
         doctype=doctype,
         doctype_rule=doctype_rule,

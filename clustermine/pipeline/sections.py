@@ -2,9 +2,9 @@
 
 Researchers search the ``beschlussvorschlag`` of council papers separately from the ``sachverhalt`` (what was
 decided versus why), so council headings get canonical names whatever the municipality calls them
-("Beschlussantrag", "Vorschlag der Verwaltung", "Sachverhalt/Begründung", "Erläuterungen"). Other documents get
-generic sections named after their headings (``ziel_und_aufgabenstellung``), which is enough to show where a hit
-sits.
+("Beschlussantrag", "Vorschlag der Verwaltung", "Sachverhalt/Begründung", "Erläuterungen"). Other documents
+get generic sections named after their headings (``ziel_und_aufgabenstellung``), which is enough to show where
+a hit sits.
 """
 
 from __future__ import annotations
@@ -89,7 +89,9 @@ def split_sections(text: str, *, council: bool | None = None) -> tuple[Section, 
         body = match.end("inline") - len(inline) if inline and inline.strip() else match.end()
         marks.append((match.start("heading"), body, _canonical(match), heading))
     if council is None:
-        council = len({name for _, _, name, _ in marks if name not in ("anlagen", "kurzfassung", "beschluss")}) >= 2
+        council = (
+            len({name for _, _, name, _ in marks if name not in ("anlagen", "kurzfassung", "beschluss")}) >= 2
+        )
     if not council:
         taken = {start for start, _, _, _ in marks}
         for match in _GENERIC.finditer(text):
@@ -107,7 +109,9 @@ def split_sections(text: str, *, council: bool | None = None) -> tuple[Section, 
         end = marks[i + 1][0] if i + 1 < len(marks) else len(text)
         body = text[body_start:end]
         offset = body_start + len(body) - len(body.lstrip())
-        sections.append(Section(name=name, heading=heading, text=body.strip(), start=offset if body.strip() else -1))
+        sections.append(
+            Section(name=name, heading=heading, text=body.strip(), start=offset if body.strip() else -1)
+        )
     return tuple(sections)
 
 
