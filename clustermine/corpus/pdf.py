@@ -45,6 +45,9 @@ from clustermine.model import Extraction
 __all__ = ["LAPARAMS", "read_pdf"]
 
 log = logging.getLogger(__name__)
+# pdfminer warns on every odd object in damaged PDFs; without logging configured Python prints those to stderr,
+# which would bury the one line per bad file the user needs. Problems reach the user as UnreadableError instead.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 #: Layout analysis settings. pdfminer groups characters into lines and lines into text boxes; the order of
 #: the boxes is ours (:func:`_reading_order`), so ``boxes_flow=None`` skips pdfminer's own box ordering, which

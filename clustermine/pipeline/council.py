@@ -89,8 +89,11 @@ _TABLE_HEADER = re.compile(
     re.MULTILINE,
 )
 _ROW_DATE = r"(?P<date>\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4})"
-_ROW = re.compile(rf"^[ \t]*(?P<committee>[A-ZÄÖÜ][^\t\n\d]*?[a-zäöüß.)])[ \t]*{_ROW_DATE}(?P<rest>[^\n]*)$")
-_ROW_DATE_FIRST = re.compile(rf"^[ \t]*{_ROW_DATE}[ \t]+(?P<committee>[A-ZÄÖÜ][^\n]*?)[ \t]*$")
+_ROW_SEP = r"[ \t]*(?:[-–—|:,;][ \t]*)?"  # "Ausschuss – 28.03.1995 – Vorberatung" and "Ausschuss | 28.03.1995"
+_ROW = re.compile(
+    rf"^[ \t]*(?P<committee>[A-ZÄÖÜ][^\t\n\d]*?[a-zäöüß.)]){_ROW_SEP}{_ROW_DATE}(?P<rest>[^\n]*)$"
+)
+_ROW_DATE_FIRST = re.compile(rf"^[ \t]*{_ROW_DATE}{_ROW_SEP}(?P<committee>[A-ZÄÖÜ][^\n]*?)[ \t]*$")
 
 ROLES: tuple[tuple[str, str], ...] = (
     (r"Beschlussempfehlung|Empfehlung", "Empfehlung"),

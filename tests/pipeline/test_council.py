@@ -366,3 +366,20 @@ def test_karlsruhe_papers(
     assert (paper.number, paper.paper_type) == (number, paper_type)
     if first_consultation:
         assert (paper.consultations[0].committee, paper.consultations[0].date) == first_consultation
+
+
+def test_beratungsfolge_rows_with_dash_separators() -> None:
+    from clustermine.pipeline.council import find_consultations
+
+    text = (
+        "Beratungsfolge:\n"
+        "Ausschuss für Wirtschafts- und Beschäftigungsförderung – 28.03.1995 – Vorberatung\n"
+        "Haupt- und Finanzausschuss | 06.04.1995 | Empfehlung\n"
+        "Rat der Stadt – 27.04.1995 – Beschluss\n\nBetreff: Technologiezentrum\n"
+    )
+    rows = find_consultations(text)
+    assert [(r.committee, r.date, r.role) for r in rows] == [
+        ("Ausschuss für Wirtschafts- und Beschäftigungsförderung", "1995-03-28", "Vorberatung"),
+        ("Haupt- und Finanzausschuss", "1995-04-06", "Empfehlung"),
+        ("Rat der Stadt", "1995-04-27", "Beschluss"),
+    ]
