@@ -60,3 +60,7 @@ class NotFoundError(ClustermineError, KeyError):
 
 class BadDateError(ClustermineError, ValueError):
     """A date given by the user that is not YYYY, YYYY-MM, YYYY-MM-DD or DD.MM.YYYY."""
+
+
+class BadQueryError(ClustermineError, ValueError):
+    """A search query that cannot be parsed (unbalanced quotes, unknown field, bad range)."""

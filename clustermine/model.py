@@ -101,6 +101,32 @@ class Metadata:
     council: CouncilPaper | None = None
 
 
+#: Entity kinds; PERSON is only produced when switched on (council papers name staff).
+ENTITY_KINDS: tuple[str, ...] = ("REGION", "CLUSTER", "PROGRAM", "ORG", "PERSON")
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One mention of a region, cluster, funding programme or organisation in a document's text.
+
+    ``canonical`` is the normalised name (what facets and counts use), ``id`` the gazetteer id when the entity
+    is known there (e.g. ``ks-05158`` for Kreis Mettmann) or None for names found by patterns only.
+    ``start``/``end`` are character offsets into the document text; ``sentence_start``/``sentence_end`` those
+    of the sentence it stands in. ``rule`` tells how it was found (``gazetteer``, ``pattern:<name>``,
+    ``compound``).
+    """
+
+    kind: str
+    text: str
+    canonical: str
+    start: int
+    end: int
+    id: str | None = None
+    sentence_start: int = -1
+    sentence_end: int = -1
+    rule: str = "gazetteer"
+
+
 @dataclass(frozen=True)
 class Document:
     """A document in the corpus. ``id`` is derived from the file content, so it is stable across runs."""
@@ -123,6 +149,7 @@ class Document:
     mtime: float | None = None
     ingested_at: str | None = None
     notes: tuple[str, ...] = ()
+    entities: tuple[Entity, ...] = ()
 
     @property
     def year(self) -> int | None:
@@ -141,6 +168,7 @@ class Document:
         if not text:
             data.pop("text")
             data.pop("pages")
+            data.pop("entities")
         return data
 
     @classmethod
@@ -151,11 +179,42 @@ class Document:
         values["pages"] = tuple(values.get("pages") or ())
         values["notes"] = tuple(values.get("notes") or ())
         values["sections"] = tuple(Section(**s) for s in values.get("sections") or ())
+        values["entities"] = tuple(Entity(**e) for e in values.get("entities") or ())
         council = values.get("council")
         if council is not None:
             values["council"] = council_from_dict(council)
         values.setdefault("text", "")
         return cls(**values)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One search result: the document's identity, why it ranks where it does, and the passage that matters.
+
+    ``snippet`` is plain text with the matched words marked as ``[[word]]``, so each front end (terminal
+    colours, Markdown, HTML) can render highlights its own way. ``council`` carries paper number, committee and
+    meeting date for council papers. ``duplicates`` lists the ids of collapsed near-duplicates.
+    ``explanation`` (only with ``explain=True``) maps matched query terms to the fields, stems and compound
+    parts that matched.
+    """
+
+    id: str
+    source: str
+    title: str | None
+    doctype: str
+    date: str | None
+    score: float
+    snippet: str = ""
+    rank: int = 0
+    council: Mapping[str, Any] | None = None
+    duplicates: tuple[str, ...] = ()
+    explanation: Mapping[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["council"] = dict(self.council) if self.council else None
+        data["explanation"] = dict(self.explanation) if self.explanation else None
+        return data
 
 
 def council_from_dict(data: Mapping[str, Any]) -> CouncilPaper:
@@ -171,7 +230,10 @@ __all__ = [
     "Consultation",
     "CouncilPaper",
     "Document",
+    "ENTITY_KINDS",
+    "Entity",
     "Extraction",
+    "Hit",
     "Metadata",
     "Section",
     "council_from_dict",

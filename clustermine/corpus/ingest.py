@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from clustermine.corpus.store import CorpusStore, now_iso
 from clustermine.corpus.workers import KillablePool, TaskFailure
 from clustermine.errors import UnreadableError
 from clustermine.model import DOCTYPES, Document
+from clustermine.pipeline.annotate import EntitySettings
 
 HASH_CHUNK = 1 << 20
 STATUSES = ("added", "updated", "unchanged", "failed")
@@ -84,6 +85,7 @@ class ExtractTask:
     content_hash: str
     doctype: str | None = None
     date: str | None = None
+    entities: EntitySettings | None = None
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,7 @@ class ExtractResult:
     document: Document
     signature: bytes | None
     buckets: tuple[tuple[int, int], ...]
+    fingerprint: str | None = None
 
 
 def file_hash(path: str | os.PathLike[str]) -> str:
@@ -110,6 +113,7 @@ def document_id(content_hash: str) -> str:
 def extract_document(task: ExtractTask) -> ExtractResult:
     """Read one file and infer its metadata (runs in a worker process)."""
     from clustermine.corpus import readers
+    from clustermine.pipeline.annotate import annotate
     from clustermine.pipeline.metadata import analyse
     from clustermine.pipeline.neardup import signature
 
@@ -150,8 +154,12 @@ def extract_document(task: ExtractTask) -> ExtractResult:
         ingested_at=now_iso(),
         notes=tuple(extraction.notes),
     )
+    fingerprint = None
+    if task.entities is not None:
+        doc = replace(doc, entities=annotate(doc.text, task.entities, date=doc.date))
+        fingerprint = task.entities.fingerprint()
     sig = signature(doc.text)
-    return ExtractResult(doc, sig.to_bytes() if sig else None, tuple(sig.buckets()) if sig else ())
+    return ExtractResult(doc, sig.to_bytes() if sig else None, tuple(sig.buckets()) if sig else (), fingerprint)
 
 
 def add_paths(
@@ -163,12 +171,14 @@ def add_paths(
     jobs: int | None = None,
     timeout: float = 120.0,
     memory_mb: int | None = 2048,
+    entities: EntitySettings | None = None,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> AddReport:
     """Add files, folders and globs to the corpus; returns what happened to each file.
 
-    ``on_start`` receives the number of files found, ``on_file`` each outcome as it happens (for progress bars
+    ``entities`` switches entity extraction on with these settings (None: no entities). ``on_start`` receives
+    the number of files found, ``on_file`` each outcome as it happens (for progress bars
     and streaming error lines). Call inside ``store.writer_lock()``.
     """
     if doctype is not None and doctype not in DOCTYPES:
@@ -189,7 +199,7 @@ def add_paths(
     for source in files:
         task = _triage(store, source, doctype, date, waiting, emit)
         if task:
-            tasks.append(task)
+            tasks.append(replace(task, entities=entities))
 
     pool: KillablePool[ExtractResult] = KillablePool(extract_document, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
     try:
@@ -310,7 +320,7 @@ def _store_result(
     with store.transaction():
         existing = store.doc_id_for_hash(doc.content_hash or doc.id)
         if existing is None:
-            store.put_document(doc)
+            store.put_document(doc, fingerprint=result.fingerprint)
         previous = store.link_source(doc.source, doc.id, doc.content_hash or doc.id, doc.size, doc.mtime)
         replaced = bool(previous and store.drop_if_orphaned(previous))
         for path, size, mtime in extra_paths:

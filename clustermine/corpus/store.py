@@ -16,13 +16,13 @@ import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from clustermine.errors import CorpusBusyError, CorpusError, NotFoundError
-from clustermine.model import Document, Section, council_from_dict
+from clustermine.model import Document, Entity, Section, council_from_dict
 
 DB_NAME = "corpus.sqlite"
 LOCK_NAME = "write.lock"
@@ -106,6 +106,30 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (doc_id, other_id)
     );
     CREATE INDEX duplicates_other ON duplicates(other_id);
+    """,
+    # 2: entities (issue 3) and corpus-level settings such as user gazetteers
+    """
+    CREATE TABLE entities (
+        doc_id         TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        n              INTEGER NOT NULL,
+        kind           TEXT NOT NULL,
+        entity_id      TEXT,
+        canonical      TEXT NOT NULL,
+        text           TEXT NOT NULL,
+        start          INTEGER NOT NULL,
+        end            INTEGER NOT NULL,
+        sentence_start INTEGER NOT NULL DEFAULT -1,
+        sentence_end   INTEGER NOT NULL DEFAULT -1,
+        rule           TEXT NOT NULL DEFAULT 'gazetteer',
+        PRIMARY KEY (doc_id, n)
+    );
+    CREATE INDEX entities_canonical ON entities(kind, canonical);
+    CREATE INDEX entities_entity_id ON entities(entity_id);
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    ALTER TABLE documents ADD COLUMN entities_fingerprint TEXT;
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -282,8 +306,11 @@ class CorpusStore:
 
     # -- documents -------------------------------------------------------------------------------------------
 
-    def put_document(self, doc: Document) -> None:
-        """Insert or replace a document with its pages and sections (call inside :meth:`transaction`)."""
+    def put_document(self, doc: Document, *, fingerprint: str | None = None) -> None:
+        """Insert or replace a document with its pages, sections and (given a fingerprint) entities.
+
+        Call inside :meth:`transaction`.
+        """
         self.conn.execute("DELETE FROM documents WHERE id = ?", (doc.id,))
         stamp = now_iso()
         self.conn.execute(
@@ -319,6 +346,78 @@ class CorpusStore:
         self.conn.executemany(
             "INSERT INTO sections(doc_id, n, name, heading, text, start) VALUES (?,?,?,?,?,?)",
             ((doc.id, i, s.name, s.heading, s.text, s.start) for i, s in enumerate(doc.sections)),
+        )
+        if fingerprint is not None:
+            self.put_entities(doc.id, doc.entities, fingerprint)
+
+    def put_entities(self, doc_id: str, entities: Iterable[Entity], fingerprint: str) -> None:
+        """Replace a document's entities; ``fingerprint`` names the gazetteers and settings that found them."""
+        self.conn.execute("DELETE FROM entities WHERE doc_id = ?", (doc_id,))
+        self.conn.executemany(
+            "INSERT INTO entities(doc_id, n, kind, entity_id, canonical, text, start, end, sentence_start,"
+            " sentence_end, rule) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                (doc_id, i, e.kind, e.id, e.canonical, e.text, e.start, e.end, e.sentence_start, e.sentence_end,
+                 e.rule)
+                for i, e in enumerate(entities)
+            ),
+        )
+        self.conn.execute("UPDATE documents SET entities_fingerprint = ? WHERE id = ?", (fingerprint, doc_id))
+
+    def entities_of(self, doc_id: str) -> tuple[Entity, ...]:
+        rows = self.conn.execute(
+            "SELECT kind, text, canonical, start, end, entity_id AS id, sentence_start, sentence_end, rule"
+            " FROM entities WHERE doc_id = ? ORDER BY n",
+            (doc_id,),
+        )
+        return tuple(Entity(**dict(r)) for r in rows)
+
+    def ids_needing_entities(self, fingerprint: str) -> list[str]:
+        """Documents whose entities were computed with other gazetteers or settings (or never)."""
+        rows = self.conn.execute(
+            "SELECT id FROM documents WHERE entities_fingerprint IS NOT ? ORDER BY id", (fingerprint,)
+        )
+        return [r[0] for r in rows]
+
+    def entity_counts(
+        self,
+        *,
+        kind: str | None = None,
+        doctype: str | None = None,
+        years: tuple[int, int] | None = None,
+        top: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Per canonical entity: how many documents mention it and how often, most documents first."""
+        where, args = ["1 = 1"], []
+        if kind:
+            where.append("e.kind = ?")
+            args.append(kind)
+        if doctype:
+            where.append("d.doctype = ?")
+            args.append(doctype)
+        if years:
+            where.append("d.year BETWEEN ? AND ?")
+            args += list(years)
+        sql = (
+            "SELECT e.kind, e.canonical, MAX(e.entity_id) AS id, COUNT(DISTINCT e.doc_id) AS documents,"
+            " COUNT(*) AS mentions FROM entities e JOIN documents d ON d.id = e.doc_id WHERE "
+            + " AND ".join(where)
+            + " GROUP BY e.kind, e.canonical ORDER BY documents DESC, mentions DESC, e.canonical"
+        )
+        if top:
+            sql += f" LIMIT {int(top)}"
+        return [dict(r) for r in self.conn.execute(sql, args)]
+
+    # -- settings --------------------------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.conn.execute(
+            "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            (key, json.dumps(value, ensure_ascii=False)),
         )
 
     def set_overrides(self, doc_id: str, *, doctype: str | None = None, date: str | None = None) -> bool:
@@ -358,9 +457,10 @@ class CorpusStore:
         raise NotFoundError(f"no document with id {id_or_prefix!r}", hint="list ids with 'clustermine ls'")
 
     def get(self, id_or_prefix: str) -> Document:
+        """The whole document, with pages, sections and entities."""
         doc_id = self.resolve_id(id_or_prefix)
         row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        return self._document(row)
+        return replace(self._document(row), entities=self.entities_of(doc_id))
 
     def _document(self, row: sqlite3.Row, *, with_pages: bool = True) -> Document:
         doc_id = row["id"]
@@ -488,6 +588,7 @@ class CorpusStore:
             "undated": one("SELECT COUNT(*) FROM documents WHERE date IS NULL"),
             "duplicate_links": one("SELECT COUNT(*) FROM duplicates"),
             "failures": one("SELECT COUNT(*) FROM failures"),
+            "entity_mentions": one("SELECT COUNT(*) FROM entities"),
             "by_doctype": by("doctype"),
             "by_format": by("format"),
             "by_year": by("year"),

@@ -1,129 +1,23 @@
-"""The ``clustermine`` command line: thin click commands over the library.
-
-Each command parses its options, calls one library function and renders the result as a readable table (default)
-or stable JSON (``--json``). Data goes to stdout; progress, per-file problems and hints go to stderr. Heavy
-libraries are imported inside the commands so that ``clustermine --help`` answers instantly.
-"""
+"""Commands that fill and inspect the corpus: add, ls, show, stats, duplicates, remove."""
 
 from __future__ import annotations
 
-import json
-import shutil
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import click
 
-from clustermine import __version__
-from clustermine.errors import ClustermineError
-from clustermine.model import DOCTYPES
-
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
-class Settings:
-    """Global options shared by all commands (stored on the click context)."""
-
-    def __init__(self, home: Path | None, quiet: bool, debug: bool) -> None:
-        self.home = home
-        self.quiet = quiet
-        self.debug = debug
-
-    def store(self, *, create: bool = False) -> Any:
-        from clustermine.corpus import open_store
-
-        return open_store(self.home, create=create)
-
-
-class ClustermineGroup(click.Group):
-    """Turns :class:`ClustermineError` into ``Error: ...`` with exit code 1 (a traceback only with --debug)."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except ClustermineError as exc:
-            settings = ctx.find_object(Settings)
-            if settings is not None and settings.debug:
-                raise
-            click.echo(f"Error: {exc.message}", err=True)
-            if exc.hint:
-                click.echo(f"Hint: {exc.hint}", err=True)
-            ctx.exit(1)
-
-
-def json_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON on stdout.")(func)
-
-
-def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
-
-@contextmanager
-def progress(settings: Settings, total: int, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr, shown only on a terminal and without --quiet."""
-    if settings.quiet or not sys.stderr.isatty() or total <= 1:
-        yield lambda n: None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr, show_pos=True, show_eta=True) as bar:
-        yield bar.update
-
-
-def render_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
-    """Print rows as aligned columns; the last column is cut to the terminal width."""
-    if not rows:
-        return
-    width = shutil.get_terminal_size((120, 20)).columns
-    cells = [[("" if r.get(c) is None else str(r.get(c))) for c in columns] for r in rows]
-    sizes = [max(len(c), *(len(row[i]) for row in cells)) for i, c in enumerate(columns)]
-    fixed = sum(sizes[:-1]) + 2 * (len(columns) - 1)
-    sizes[-1] = max(10, min(sizes[-1], width - fixed))
-    click.echo("  ".join(c.upper().ljust(s) for c, s in zip(columns, sizes, strict=True)).rstrip())
-    for row in cells:
-        pairs = enumerate(zip(row, sizes, strict=True))
-        parts = [v.ljust(s) if i < len(columns) - 1 else _cut(v, s) for i, (v, s) in pairs]
-        click.echo("  ".join(parts).rstrip())
-
-
-def _cut(value: str, size: int) -> str:
-    return value if len(value) <= size else value[: size - 1] + "…"
-
-
-def validate_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    if value is None:
-        return None
-    from clustermine.errors import BadDateError
-    from clustermine.pipeline.dates import parse_user_date
-
-    try:
-        return parse_user_date(value)
-    except BadDateError as exc:
-        raise click.BadParameter(str(exc)) from None
-
-
-@click.group(cls=ClustermineGroup, context_settings=CONTEXT_SETTINGS)
-@click.option(
-    "--home",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="CLUSTERMINE_HOME",
-    help="Corpus folder (default: $CLUSTERMINE_HOME or ./.clustermine).",
+from clustermine.cli.app import cli
+from clustermine.cli.common import (
+    LazyProgress,
+    Settings,
+    emit_json,
+    gazetteer_options,
+    json_option,
+    render_table,
+    validate_date,
 )
-@click.option("-q", "--quiet", is_flag=True, help="No progress bars or notes on stderr.")
-@click.option("--debug", is_flag=True, help="Show tracebacks for errors.")
-@click.version_option(__version__, prog_name="clustermine")
-@click.pass_context
-def cli(ctx: click.Context, home: Path | None, quiet: bool, debug: bool) -> None:
-    """Search and mine German documents on cluster policy and regional economic development.
-
-    \b
-    Example:
-      clustermine add ~/Dokumente/Clusterpolitik
-      clustermine ls --type council_paper
-    """
-    ctx.obj = Settings(home, quiet, debug)
+from clustermine.model import DOCTYPES
 
 
 @cli.command()
@@ -136,10 +30,12 @@ def cli(ctx: click.Context, home: Path | None, quiet: bool, debug: bool) -> None
 @click.option("--memory-limit", type=click.IntRange(256), default=2048, show_default=True,
               help="Megabytes of memory allowed for reading one file.")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, help="Seconds to wait if another run is writing.")
+@gazetteer_options
 @json_option
 @click.pass_obj
 def add(settings: Settings, paths: tuple[str, ...], doctype: str | None, date: str | None, jobs: int | None,
-        timeout: float, memory_limit: int, wait: float, as_json: bool) -> None:
+        timeout: float, memory_limit: int, wait: float, gazetteers: tuple[str, ...], persons: bool | None,
+        as_json: bool) -> None:
     """Add files, folders (recursively) and glob patterns to the corpus.
 
     Re-running on the same folder only reads what is new or changed. Files that cannot be read are reported
@@ -149,30 +45,28 @@ def add(settings: Settings, paths: tuple[str, ...], doctype: str | None, date: s
     Example:
       clustermine add Vorlagen/ berichte/*.pdf
       clustermine add alte_scans/ --type council_paper --date 1998
+      clustermine add Vorlagen/ --gazetteer meine_netzwerke.tsv
     """
-    from clustermine.corpus import add_paths
+    from clustermine.corpus import add_paths, update_entity_settings
+    from clustermine.corpus.rebuild import rebuild_entities
 
     store = settings.store(create=True)
-    updater: list[Callable[[int], None]] = []
-    stack: list[Any] = []
-
-    def on_start(total: int) -> None:
-        cm = progress(settings, total, "Reading")
-        stack.append(cm)
-        updater.append(cm.__enter__())
-
-    def on_file(outcome: Any) -> None:
-        if outcome.status == "failed":
-            click.echo(f"FAILED {outcome.line()}", err=True)
-        if updater:
-            updater[0](1)
-
     try:
-        report = add_paths(store, list(paths), doctype=doctype, date=date, jobs=jobs, timeout=timeout,
-                           memory_mb=memory_limit, wait=wait, on_start=on_start, on_file=on_file)
+        entity_settings = update_entity_settings(store, gazetteers=gazetteers, persons=persons)
+
+        def on_file(outcome: Any) -> None:
+            if outcome.status == "failed":
+                click.echo(f"FAILED {outcome.line()}", err=True)
+            bar.advance()
+
+        with LazyProgress(settings, "Reading") as bar:
+            report = add_paths(store, list(paths), doctype=doctype, date=date, jobs=jobs, timeout=timeout,
+                               memory_mb=memory_limit, wait=wait, entities=entity_settings,
+                               on_start=bar.start, on_file=on_file)
+        if not report.interrupted:  # documents found with other gazetteers or settings are brought up to date
+            with LazyProgress(settings, "Updating entities") as bar, store.writer_lock(wait=wait):
+                rebuild_entities(store, entity_settings, jobs=jobs, on_start=bar.start, on_document=bar.advance)
     finally:
-        for cm in stack:
-            cm.__exit__(None, None, None)
         store.close()
     counts = report.counts()
     if as_json:
@@ -219,20 +113,31 @@ def ls_command(settings: Settings, doctype: str | None, year: int | None, as_jso
 @cli.command()
 @click.argument("doc_id")
 @click.option("--text", "with_text", is_flag=True, help="Include the full text.")
+@click.option("--entities", "with_entities", is_flag=True,
+              help="Include the regions, clusters, programmes and organisations found in it.")
 @json_option
 @click.pass_obj
-def show(settings: Settings, doc_id: str, with_text: bool, as_json: bool) -> None:
+def show(settings: Settings, doc_id: str, with_text: bool, with_entities: bool, as_json: bool) -> None:
     """Show one document's metadata (the id may be shortened to its first characters).
 
     \b
     Example:
       clustermine show 3f2a9c --text
+      clustermine show 3f2a9c --entities --json
     """
     with settings.store() as store:
         doc = store.get(doc_id)
         sources = store.sources_of(doc.id)
         duplicates = store.duplicates_of(doc.id)
     data = doc.to_dict(text=with_text)
+    data.pop("entities", None)
+    if with_entities:
+        data["entities"] = [
+            {"kind": e.kind, "text": e.text, "canonical": e.canonical, "start": e.start, "end": e.end, "id": e.id,
+             "rule": e.rule, "sentence": doc.text[e.sentence_start : e.sentence_end].strip()
+             if e.sentence_start >= 0 else None}
+            for e in doc.entities
+        ]
     data["sources"] = sources
     data["duplicates"] = duplicates
     data["sections"] = [
@@ -243,9 +148,24 @@ def show(settings: Settings, doc_id: str, with_text: bool, as_json: bool) -> Non
         emit_json(data)
         return
     _print_document(doc, sources, duplicates)
+    if with_entities:
+        _print_entities(doc.entities)
     if with_text:
         click.echo()
         click.echo(doc.text)
+
+
+def _print_entities(found: Any) -> None:
+    from collections import Counter
+
+    by_kind: dict[str, Counter[str]] = {}
+    for entity in found:
+        by_kind.setdefault(entity.kind, Counter())[entity.canonical] += 1
+    if not by_kind:
+        click.echo("entities:     none found")
+    for kind, counts in by_kind.items():
+        listing = ", ".join(f"{name} ({n}×)" if n > 1 else name for name, n in counts.most_common())
+        click.echo(f"{kind.lower() + ':':<14}{listing}")
 
 
 def _print_document(doc: Any, sources: list[str], duplicates: list[dict[str, Any]]) -> None:
@@ -345,12 +265,3 @@ def remove(settings: Settings, doc_ids: tuple[str, ...]) -> None:
                 store.remove(doc_id)
     for doc_id in ids:
         click.echo(f"removed {doc_id}")
-
-
-def main() -> None:
-    """Console-script entry point."""
-    cli(prog_name="clustermine")
-
-
-if __name__ == "__main__":
-    main()
