@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_HOME ?= .demo-corpus
 CM     := $(BIN)/clustermine --home $(DEMO_HOME)
 
-.PHONY: demo test lint bench install demo-corpus clean
+.PHONY: demo test lint bench eval install demo-corpus clean
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ lint: $(STAMP)
 ## bench: speed benchmarks, results in BENCHMARKS.md
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+## eval: entity extraction against the labelled dev set (precision/recall/F1 per kind, throughput)
+eval: $(STAMP)
+	$(BIN)/python bench/eval_entities.py
 
 ## demo-corpus: re-render demo/corpus from demo/sources (deterministic)
 demo-corpus: $(STAMP)

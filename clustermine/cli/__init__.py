@@ -7,6 +7,7 @@ libraries are imported inside the commands so that ``clustermine --help`` answer
 
 from clustermine.cli import corpus as _corpus  # noqa: F401 - registers the commands
 from clustermine.cli import entities as _entities  # noqa: F401
+from clustermine.cli import search as _search  # noqa: F401
 from clustermine.cli.app import cli, main
 
 __all__ = ["cli", "main"]

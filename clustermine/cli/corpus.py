@@ -49,6 +49,7 @@ def add(settings: Settings, paths: tuple[str, ...], doctype: str | None, date: s
     """
     from clustermine.corpus import add_paths, update_entity_settings
     from clustermine.corpus.rebuild import rebuild_entities
+    from clustermine.index import sync_index
 
     store = settings.store(create=True)
     try:
@@ -63,9 +64,14 @@ def add(settings: Settings, paths: tuple[str, ...], doctype: str | None, date: s
             report = add_paths(store, list(paths), doctype=doctype, date=date, jobs=jobs, timeout=timeout,
                                memory_mb=memory_limit, wait=wait, entities=entity_settings,
                                on_start=bar.start, on_file=on_file)
-        if not report.interrupted:  # documents found with other gazetteers or settings are brought up to date
-            with LazyProgress(settings, "Updating entities") as bar, store.writer_lock(wait=wait):
-                rebuild_entities(store, entity_settings, jobs=jobs, on_start=bar.start, on_document=bar.advance)
+        if not report.interrupted:
+            with store.writer_lock(wait=wait):
+                # documents found with other gazetteers or settings are brought up to date, then the index
+                with LazyProgress(settings, "Updating entities") as bar:
+                    rebuild_entities(store, entity_settings, jobs=jobs, on_start=bar.start,
+                                     on_document=bar.advance)
+                with LazyProgress(settings, "Indexing") as bar:
+                    sync_index(store, on_start=bar.start, on_document=bar.advance)
     finally:
         store.close()
     counts = report.counts()
@@ -258,10 +264,13 @@ def remove(settings: Settings, doc_ids: tuple[str, ...]) -> None:
     Example:
       clustermine remove 3f2a9c1b
     """
+    from clustermine.index import sync_index
+
     with settings.store() as store, store.writer_lock():
         ids = [store.resolve_id(d) for d in doc_ids]
         with store.transaction():
             for doc_id in ids:
                 store.remove(doc_id)
+        sync_index(store)
     for doc_id in ids:
         click.echo(f"removed {doc_id}")

@@ -58,10 +58,11 @@ def entities(settings: Settings, kind: str | None, top: int, doctype: str | None
 @click.pass_obj
 def rebuild(settings: Settings, force: bool, jobs: int | None, wait: float, gazetteers: tuple[str, ...],
             persons: bool | None, as_json: bool) -> None:
-    """Recompute what clustermine derives from the stored texts (entities), without reading files again.
+    """Recompute what clustermine derives from the stored texts (entities, search index), no files read.
 
-    Only documents whose results are out of date (new gazetteer, changed settings, newer clustermine) are
-    redone, unless --all is given. An interrupted rebuild continues when run again.
+    Entities are redone only for documents whose results are out of date (new gazetteer, changed settings,
+    newer clustermine), unless --all is given; the search index is re-created from the store and swapped in
+    atomically. An interrupted rebuild continues when run again.
 
     \b
     Example:
@@ -70,12 +71,16 @@ def rebuild(settings: Settings, force: bool, jobs: int | None, wait: float, gaze
     """
     from clustermine.corpus import update_entity_settings
     from clustermine.corpus.rebuild import rebuild_entities
+    from clustermine.index import sync_index
 
     with settings.store() as store, store.writer_lock(wait=wait):
         entity_settings = update_entity_settings(store, gazetteers=gazetteers, persons=persons)
         with LazyProgress(settings, "Finding entities") as bar:
             report = rebuild_entities(store, entity_settings, force=force, jobs=jobs, on_start=bar.start,
                                       on_document=bar.advance)
+        if not report.interrupted:
+            with LazyProgress(settings, "Indexing") as bar:  # re-created from the store, swapped in atomically
+                sync_index(store, rebuild=True, on_start=bar.start, on_document=bar.advance)
     for doc_id, reason in report.failed:
         click.echo(f"FAILED {doc_id}: {reason}", err=True)
     if as_json:

@@ -1,0 +1,49 @@
+"""The few reads from the corpus store that its public methods do not offer yet, in one place.
+
+The index needs, for every document, the state that decides whether its index entry is current (content hash,
+entities fingerprint, last update), and display labels for entity ids. Both are single SQL statements over
+the store's tables; keeping them here means a change of the store's schema touches one module of this package
+(and these can move into ``CorpusStore`` as methods without changing any caller).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from clustermine.index.documents import DocState
+
+
+def document_states(store: Any) -> Iterator[tuple[str, DocState]]:
+    """(id, state) of every stored document, streamed."""
+    cursor = store.conn.cursor()
+    sql = "SELECT id, content_hash, entities_fingerprint, doctype, date, title, updated_at FROM documents ORDER BY id"
+    for row in cursor.execute(sql):
+        yield row["id"], DocState.from_row(row)
+
+
+def entity_labels(store: Any, ids: Iterable[str]) -> dict[str, str]:
+    """Canonical name per entity id, as the documents' entities carry it."""
+    wanted = sorted(set(ids))
+    labels: dict[str, str] = {}
+    for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+        chunk = wanted[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        rows = store.conn.execute(
+            f"SELECT entity_id, MIN(canonical) FROM entities WHERE entity_id IN ({marks}) GROUP BY entity_id", chunk
+        )
+        labels.update({r[0]: r[1] for r in rows})
+    return labels
+
+
+def stored_documents(store: Any, ids: Iterable[str]) -> dict[str, Any]:
+    """The stored documents for a page of hits; ids removed from the store since indexing are left out."""
+    from clustermine.errors import NotFoundError
+
+    out: dict[str, Any] = {}
+    for doc_id in ids:
+        try:
+            out[doc_id] = store.get(doc_id)
+        except NotFoundError:
+            continue
+    return out
