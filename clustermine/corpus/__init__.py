@@ -7,8 +7,8 @@ its own module. Imports here stay light so that ``clustermine --help`` is fast.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:

@@ -4,8 +4,9 @@ A word searches ``title`` (boost 3), ``body`` and ``resolution`` (boost 2) and t
 BM25F with per-field boosts). Each word goes through the analysis profile's query chain, so "Kreises" finds
 "Kreis" and "Foerderung" finds "Förderung"; where the profile can expand a compound, the word matches its exact
 form *or* all of its parts, the parts with a lower weight ("Clusterförderung" finds "Cluster-Förderung").
-Prefixes, wildcards and fuzzy words work on folded spellings. Filters (``type:``, ``region:`` …) only select:
-they are wrapped so that they add nothing to a document's score.
+Prefixes work on folded spellings ("Förder*" → ``foerder…``), wildcards on the folded and the stemmed pattern,
+fuzzy words on the word's term. Filters (``type:``, ``region:`` …) only select: they are wrapped so that they
+add (next to) nothing to a document's score.
 """
 
 from __future__ import annotations
@@ -126,9 +127,10 @@ class Compiler:
         for field in fields:
             for alt in alternatives:
                 if node.fuzzy:
-                    maxdist = node.fuzzy
-                    terms = [wq.FuzzyTerm(field, t, maxdist=maxdist, prefixlength=1, constantscore=False)
-                             for t in alt.terms]
+                    terms = [
+                        wq.FuzzyTerm(field, t, maxdist=node.fuzzy, prefixlength=1, constantscore=False)
+                        for t in alt.terms
+                    ]
                 else:
                     terms = [wq.Term(field, t) for t in alt.terms]
                 if len(terms) == 1:

@@ -23,16 +23,12 @@ def document_states(store: Any) -> Iterator[tuple[str, DocState]]:
 
 
 def entity_labels(store: Any, ids: Iterable[str]) -> dict[str, str]:
-    """Canonical name per entity id, as the documents' entities carry it."""
-    wanted = sorted(set(ids))
+    """Canonical name per entity id, as the documents' entities carry it (one indexed lookup per id)."""
     labels: dict[str, str] = {}
-    for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
-        chunk = wanted[start : start + 500]
-        marks = ",".join("?" * len(chunk))
-        rows = store.conn.execute(
-            f"SELECT entity_id, MIN(canonical) FROM entities WHERE entity_id IN ({marks}) GROUP BY entity_id", chunk
-        )
-        labels.update({r[0]: r[1] for r in rows})
+    for entity_id in dict.fromkeys(ids):
+        row = store.conn.execute("SELECT canonical FROM entities WHERE entity_id = ? LIMIT 1", (entity_id,)).fetchone()
+        if row:
+            labels[entity_id] = row[0]
     return labels
 
 

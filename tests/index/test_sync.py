@@ -206,3 +206,11 @@ def test_an_index_of_another_analysis_version_is_refused_then_rebuilt(fresh: Cor
     assert "sync_index" in (caught.value.hint or "")
     assert sync_index(fresh).rebuilt
     assert "velbert-bericht.txt" in names(fresh, "Velbert")
+
+
+def test_parallel_rebuild_gives_the_same_results(fresh: CorpusStore) -> None:
+    sync_index(fresh)
+    expected = {q: names(fresh, q) for q in ("Förderung", "Clusterförderung", "region:Mettmann", "type:report")}
+    assert sync_index(fresh, rebuild=True, procs=2).rebuilt
+    assert {q: names(fresh, q) for q in expected} == expected
+    assert sync_index(fresh).added == 0

@@ -17,6 +17,7 @@ from clustermine.pipeline.entities import (
     token_key,
     tokenize,
 )
+from clustermine.pipeline.entity import compound_heads
 from clustermine.pipeline.nlp import german_pipeline
 
 
@@ -254,7 +255,7 @@ def test_generic_field_words_need_a_field_context() -> None:
 
 
 def test_compounds_without_the_splitter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(entities_module, "_split_compound", None)
+    monkeypatch.setattr(compound_heads, "_split_compound", None)
     assert canonicals("Das Gesundheitscluster und die Logistikbranchen wachsen.", "CLUSTER") == [
         "Gesundheitswirtschaft", "Logistik"
     ]
@@ -414,3 +415,14 @@ def test_any_text_gives_consistent_entities(text: str) -> None:
         assert 0 <= e.sentence_start <= e.start < e.end <= e.sentence_end <= len(text)
         assert e.canonical.strip()
         last_end = e.end
+
+
+def test_closed_compounds_use_the_shared_splitter() -> None:
+    """Guards against the splitter silently going missing: the fallback rule cannot split these."""
+    from clustermine.pipeline.entity import compound_heads
+    from clustermine.pipeline.entities import extract_entities
+
+    assert compound_heads._split_compound is not None
+    text = "Die Stadt plant neue Forschungs-, Produktions- und Logistikstandorte sowie ein Chemiecluster."
+    fields = {e.canonical for e in extract_entities(text) if e.kind == "CLUSTER"}
+    assert "Logistik" in fields
