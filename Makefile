@@ -40,9 +40,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
-## eval: entity extraction against the labelled dev set (precision/recall/F1 per kind, throughput)
+## eval: quality on the labelled dev sets: entities (P/R/F1 per kind), search (nDCG@10, MRR vs. plain whoosh)
 eval: $(STAMP)
 	$(BIN)/python bench/eval_entities.py
+	$(BIN)/python bench/eval_search.py
 
 ## demo-corpus: re-render demo/corpus from demo/sources (deterministic)
 demo-corpus: $(STAMP)

@@ -125,8 +125,10 @@ def highlight(snippet: str) -> str:
 def render_result(result: Any, *, explain: bool) -> None:
     pages = max(1, -(-result.total // result.limit))
     quoted = f"„{result.query}“" if result.query else "the filters"
+    if getattr(result, "corrected_from", None):
+        click.echo(f"No results for „{result.corrected_from}“; showing results for „{result.query}“ instead.")
     click.echo(f"{result.total} results for {quoted}" + (f" (page {result.page} of {pages})" if pages > 1 else ""))
-    if result.suggestion:
+    if result.suggestion and not getattr(result, "corrected_from", None):
         click.echo(f"Did you mean: {result.suggestion}")
     for hit in result.hits:
         click.echo()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from whoosh import index as whoosh_index
@@ -56,6 +56,7 @@ class SearchResult:
     suggestion: str | None = None
     page: int = 1
     limit: int = 10
+    corrected_from: str | None = None
 
     @property
     def pages(self) -> int:
@@ -69,6 +70,7 @@ class SearchResult:
             "limit": self.limit,
             "pages": self.pages,
             "suggestion": self.suggestion,
+            "corrected_from": self.corrected_from,
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": self.facets,
         }
@@ -87,13 +89,37 @@ def search(
     sort: str = "relevance",
     collapse: bool = True,
     explain: bool = False,
+    autocorrect: bool = True,
 ) -> SearchResult:
     """Search the corpus of ``store``; see :data:`clustermine.index.query.SYNTAX_HELP` for the syntax.
 
     ``sort="date"`` orders newest first (undated last); a query of filters only is always ordered so.
-    ``collapse=False`` lists near-duplicates as hits of their own. Raises :class:`BadQueryError` for a query
-    that cannot be parsed, :class:`ClustermineError` when the corpus has no index yet.
+    ``collapse=False`` lists near-duplicates as hits of their own. With ``autocorrect``, a query that finds
+    nothing but has a spelling suggestion from the corpus is run again as suggested (``corrected_from`` then
+    holds what was typed) — a typo should not end a researcher's search. Raises :class:`BadQueryError` for a
+    query that cannot be parsed, :class:`ClustermineError` when the corpus has no index yet.
     """
+    options = {"filters": filters, "limit": limit, "page": page, "sort": sort, "collapse": collapse,
+               "explain": explain}
+    result = _search_once(store, query, **options)
+    if autocorrect and result.total == 0 and result.suggestion and result.suggestion != query:
+        corrected = _search_once(store, result.suggestion, **options)
+        if corrected.total:
+            return replace(corrected, corrected_from=query)
+    return result
+
+
+def _search_once(
+    store: Any,
+    query: str,
+    *,
+    filters: SearchFilters | None,
+    limit: int,
+    page: int,
+    sort: str,
+    collapse: bool,
+    explain: bool,
+) -> SearchResult:
     _check_paging(limit, page, sort)
     tree = q.parse_query(query or "")
     filters = filters if filters is not None else SearchFilters()
