@@ -419,8 +419,8 @@ def test_any_text_gives_consistent_entities(text: str) -> None:
 
 def test_closed_compounds_use_the_shared_splitter() -> None:
     """Guards against the splitter silently going missing: the fallback rule cannot split these."""
-    from clustermine.pipeline.entity import compound_heads
     from clustermine.pipeline.entities import extract_entities
+    from clustermine.pipeline.entity import compound_heads
 
     assert compound_heads._split_compound is not None
     text = "Die Stadt plant neue Forschungs-, Produktions- und Logistikstandorte sowie ein Chemiecluster."

@@ -10,14 +10,13 @@ gazetteer does not know ("Möbelindustrie" always, "Holzbau" next to a known fie
 
 from __future__ import annotations
 
+# The shared compound splitter; looked up on this module at call time, so tests can switch it off (set it to None)
+# to check the small suffix rule that takes over without it.
+from ..compounds import split_compound as _split_compound
 from ..gazetteer import GazetteerEntry
 from .keys import fold_word
 from .names import COMPOUND_HEAD_RE, COMPOUND_HEADS, SECTOR_HEADS
 from .run import Run
-
-# The shared compound splitter; looked up on this module at call time, so tests can switch it off (set it to None)
-# to check the small suffix rule that takes over without it.
-from ..compounds import split_compound as _split_compound
 
 #: Sector heads with their case endings: a quick test before a word's nominative is sought.
 _SECTOR_ENDINGS = tuple(h + e for h in SECTOR_HEADS for e in ("", "s", "es", "n"))
