@@ -45,7 +45,7 @@ def test_query_features_on_the_demo(demo: CorpusStore, short: dict[str, str]) ->
     assert "c06" in found(demo, short, "Schliesstechnik")  # ß spelt ss
     assert set(found(demo, short, "Clusterkonferenz")) >= {"p19"}
     assert {"p15", "p16"} & set(found(demo, short, "Clusterkonferenz"))
-    assert search(demo, "Wasserstof").suggestion == "Wasserstoff"
+    assert search(demo, "Wasserstof", autocorrect=False).suggestion == "Wasserstoff"
 
 
 def test_facets_and_date_sort(demo: CorpusStore) -> None:
