@@ -23,9 +23,9 @@ when they grow past ``CACHE_LIMIT`` entries, which bounds memory on very large c
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
-import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,18 +165,10 @@ class Exceptions:
     others: dict[str, str]
 
 
-_exceptions_table: Exceptions | None = None
-_exceptions_lock = threading.Lock()
-
-
+@functools.cache
 def _exceptions() -> Exceptions:
     """The exception table, built on first use (about a second) and kept for the life of the process."""
-    global _exceptions_table
-    if _exceptions_table is None:
-        with _exceptions_lock:
-            if _exceptions_table is None:
-                _exceptions_table = build_exceptions(read_lemma_lookup())
-    return _exceptions_table
+    return build_exceptions(read_lemma_lookup())
 
 
 def read_lemma_lookup() -> dict[str, str]:

@@ -12,9 +12,9 @@ process, on first use, and boiled down to the sets the splitter looks at (``Lexi
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import json
-import threading
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -182,15 +182,7 @@ def read_lemma_table(path: Path | None = None) -> LemmaTable:
     return LemmaTable(frozenset(known), frozenset(nouns), noun_lemmas, frozenset(verb_stems))
 
 
-_lemma_table: LemmaTable | None = None
-_lemma_lock = threading.Lock()
-
-
+@functools.cache
 def lemma_table() -> LemmaTable:
     """The process-wide lemma table, read on first use (about 0.6 s) and shared by every splitter."""
-    global _lemma_table
-    if _lemma_table is None:
-        with _lemma_lock:
-            if _lemma_table is None:
-                _lemma_table = read_lemma_table()
-    return _lemma_table
+    return read_lemma_table()

@@ -20,6 +20,7 @@ this module (the checks, the cache, the public API) and ``compound_component`` (
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -509,26 +510,16 @@ class CompoundSplitter:
 
 # ---------------------------------------------------------------------- module-level default
 
-_default: CompoundSplitter | None = None
-_default_lock = threading.Lock()
-
-
+@functools.cache
 def default_splitter() -> CompoundSplitter:
     """The process-wide splitter every caller shares (and so its cache); created on first use."""
-    global _default
-    if _default is None:
-        with _default_lock:
-            if _default is None:
-                _default = CompoundSplitter()
-    return _default
+    return CompoundSplitter()
 
 
 def _reset_locks_after_fork() -> None:
     """A lock held by another thread at fork time would never be released in the child."""
-    global _default_lock
-    _default_lock = threading.Lock()
-    if _default is not None:
-        _default._lock = threading.RLock()
+    if default_splitter.cache_info().currsize:  # the splitter exists in this process
+        default_splitter()._lock = threading.RLock()
 
 
 if hasattr(os, "register_at_fork"):
