@@ -38,6 +38,7 @@ lint: $(STAMP)
 
 ## bench: speed benchmarks, results in BENCHMARKS.md
 bench: $(STAMP)
+	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/run.py
 
 ## eval: quality on the labelled dev sets: entities (P/R/F1 per kind), search (nDCG@10, MRR vs. plain whoosh)

@@ -91,6 +91,30 @@ def measure(label: str, folder: Path, repeat: int, baseline_name: str, baseline)
     return result
 
 
+MANUAL_MARK = "<!-- manual measurements: kept by bench/run.py -->"
+
+
+def search_section(path: Path) -> list[str]:
+    """The index/search table from ``bench/bench_search.py``'s results (run before this script by make bench)."""
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    lines = [
+        "## Index and search (`bench/bench_search.py`)", "",
+        "| corpus | documents | analysis | build (s) | docs/s | MB/s | cold build (s) | index (MB) | query p50 / p95 (ms) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, corpus in data.get("corpora", {}).items():
+        for analysis, r in corpus.get("analysis", {}).items():
+            q = r.get("queries", {})
+            lines.append(
+                f"| {name} | {corpus.get('documents')} | {analysis} | {r.get('build_s')} | {r.get('docs_per_s')} | "
+                f"{r.get('mb_per_s')} | {r.get('build_cold_s')} | {r.get('index_mb')} | "
+                f"{q.get('p50_ms')} / {q.get('p95_ms')} |"
+            )
+    return lines + [""]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -119,7 +143,12 @@ def main() -> int:
             f"{r['ratio_add_to_baseline']} |"
         )
     lines += ["", f"Peak memory of one child process: {round(peak_mb)} MB.", ""]
-    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
+    lines += search_section(RESULTS / "search.json")
+    target = ROOT / "BENCHMARKS.md"
+    kept = ""
+    if target.exists() and MANUAL_MARK in target.read_text():
+        kept = MANUAL_MARK + target.read_text().split(MANUAL_MARK, 1)[1]
+    target.write_text("\n".join(lines) + ("\n" + kept if kept else ""))
     print("\n".join(lines))
     return 0
 
