@@ -101,7 +101,8 @@ def search_section(path: Path) -> list[str]:
     data = json.loads(path.read_text())
     lines = [
         "## Index and search (`bench/bench_search.py`)", "",
-        "| corpus | documents | analysis | build (s) | docs/s | MB/s | cold build (s) | index (MB) | query p50 / p95 (ms) |",
+        "| corpus | documents | analysis | build (s) | docs/s | MB/s | cold build (s) | index (MB) "
+        "| query p50 / p95 (ms) |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, corpus in data.get("corpora", {}).items():
