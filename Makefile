@@ -28,6 +28,14 @@ demo: $(STAMP)
 	$(CM) show $$($(CM) ls --type council_paper --json | $(BIN)/python -c "import json,sys; print(json.load(sys.stdin)[0]['id'])")
 	@echo; echo "== clustermine duplicates"
 	$(CM) duplicates
+	@echo; echo "== clustermine entities --kind PROGRAM --top 8"
+	$(CM) entities --kind PROGRAM --top 8
+	@echo; echo "== clustermine search Clusterförderung --limit 3   (finds Cluster-Förderung, Förderung von Clustern …)"
+	$(CM) search Clusterförderung --limit 3
+	@echo; echo "== clustermine search Logistik --region Ruhrgebiet --type council_paper --limit 3"
+	$(CM) search Logistik --region Ruhrgebiet --type council_paper --limit 3
+	@echo; echo "== clustermine search Foerderung des Kreises --explain --limit 2   (umlaut spelling, inflection)"
+	$(CM) search Foerderung des Kreises --explain --limit 2
 
 ## test: unit and end-to-end tests (creates .venv and installs the test extras)
 test: $(STAMP)
