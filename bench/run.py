@@ -94,6 +94,28 @@ def measure(label: str, folder: Path, repeat: int, baseline_name: str, baseline)
 MANUAL_MARK = "<!-- manual measurements: kept by bench/run.py -->"
 
 
+def nlp_throughput(repeat: int) -> list[str]:
+    """Words per second of the whole NLP + entity step in one process (one core), warm, on the demo texts;
+    baseline: spaCy's bare German tokenizer over the same texts in the same run."""
+    import spacy
+
+    from clustermine.pipeline.entities import extract_entities_many
+
+    sources = sorted((ROOT / "demo" / "sources").glob("*.txt"))
+    texts = [p.read_text(encoding="utf-8").split("\n---\n", 1)[1] for p in sources]
+    words = sum(len(t.split()) for t in texts)
+    list(extract_entities_many(texts))  # warm: models, gazetteer, compound cache
+    tokenizer = spacy.blank("de")
+    full = statistics.median(timed(lambda: list(extract_entities_many(texts))) for _ in range(repeat))
+    bare = statistics.median(timed(lambda: [tokenizer(t) for t in texts]) for _ in range(repeat))
+    return [
+        "## NLP and entities (one process)", "",
+        "| texts | words | NLP + entities (words/s) | bare spaCy tokenizer (words/s) | ratio |",
+        "|---|---|---|---|---|",
+        f"| demo sources | {words} | {words / full:,.0f} | {words / bare:,.0f} | {full / bare:.1f} |", "",
+    ]
+
+
 def search_section(path: Path) -> list[str]:
     """The index/search table from ``bench/bench_search.py``'s results (run before this script by make bench)."""
     if not path.exists():
@@ -144,6 +166,7 @@ def main() -> int:
             f"{r['ratio_add_to_baseline']} |"
         )
     lines += ["", f"Peak memory of one child process: {round(peak_mb)} MB.", ""]
+    lines += nlp_throughput(args.repeat)
     lines += search_section(RESULTS / "search.json")
     target = ROOT / "BENCHMARKS.md"
     kept = ""
