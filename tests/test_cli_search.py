@@ -81,3 +81,10 @@ def test_remove_updates_the_index(demo_home, tmp_path) -> None:
     hit = search_json(home, "MedEcon")["hits"][0]["id"]
     invoke(home, "remove", hit)
     assert hit not in {h["id"] for h in search_json(home, "MedEcon", "--all-versions")["hits"]}
+
+
+def test_words_that_never_meet_fall_back_to_any_word(demo_home) -> None:
+    strict = search_json(demo_home, "MedEcon", "Lausitz")
+    assert strict["any_words"] is True and strict["total"] > 0
+    assert search_json(demo_home, "MedEcon")["any_words"] is False
+    assert search_json(demo_home, "MedEcon NOT Ruhr OR Lausitz")["any_words"] is False

@@ -128,6 +128,8 @@ def render_result(result: Any, *, explain: bool) -> None:
     if getattr(result, "corrected_from", None):
         click.echo(f"No results for „{result.corrected_from}“; showing results for „{result.query}“ instead.")
     click.echo(f"{result.total} results for {quoted}" + (f" (page {result.page} of {pages})" if pages > 1 else ""))
+    if getattr(result, "any_words", False):
+        click.echo("No document has all the words; showing documents with the most of them.")
     if result.suggestion and not getattr(result, "corrected_from", None):
         click.echo(f"Did you mean: {result.suggestion}")
     for hit in result.hits:

@@ -12,6 +12,7 @@ and page 3 must not show a document that page 1 already folded into its near-dup
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -57,6 +58,7 @@ class SearchResult:
     page: int = 1
     limit: int = 10
     corrected_from: str | None = None
+    any_words: bool = False
 
     @property
     def pages(self) -> int:
@@ -71,6 +73,7 @@ class SearchResult:
             "pages": self.pages,
             "suggestion": self.suggestion,
             "corrected_from": self.corrected_from,
+            "any_words": self.any_words,
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": self.facets,
         }
@@ -106,7 +109,25 @@ def search(
         corrected = _search_once(store, result.suggestion, **options)
         if corrected.total:
             return replace(corrected, corrected_from=query)
+    explicit = re.search(r"\b(?:AND|UND|OR|ODER|NOT|NICHT)\b", query or "")  # the user said how words combine
+    relaxed = _any_words(q.parse_query(query or "")) if result.total == 0 and not explicit else None
+    if relaxed is not None:
+        # all words together found nothing: rank the documents that have most of them rather than show nothing
+        found = _search_once(store, query, tree=relaxed, **options)
+        if found.total:
+            return replace(found, any_words=True)
     return result
+
+
+def _any_words(tree: q.Node | None) -> q.Node | None:
+    """For a plain list of words (no OR/NOT), the same query with the words joined by OR; filters stay."""
+    if not isinstance(tree, q.And):
+        return None
+    words = [item for item in tree.items if isinstance(item, q.Word | q.Phrase)]
+    rest = [item for item in tree.items if isinstance(item, q.Filter | q.YearRange)]
+    if len(words) < 2 or len(words) + len(rest) != len(tree.items):
+        return None
+    return q.And((*rest, q.Or(tuple(words)))) if rest else q.Or(tuple(words))
 
 
 def _search_once(
@@ -119,9 +140,10 @@ def _search_once(
     sort: str,
     collapse: bool,
     explain: bool,
+    tree: q.Node | None = None,
 ) -> SearchResult:
     _check_paging(limit, page, sort)
-    tree = q.parse_query(query or "")
+    tree = tree if tree is not None else q.parse_query(query or "")
     filters = filters if filters is not None else SearchFilters()
     with open_searcher(store.home) as (searcher, meta):
         prof = profile(meta.analysis)
