@@ -49,13 +49,13 @@ def dcg(grades: list[int]) -> float:
     return sum((2**g - 1) / math.log2(i + 2) for i, g in enumerate(grades))
 
 
-def evaluate(store, queries: list[dict]) -> dict:
+def evaluate(store, queries: list[dict], *, fallbacks: bool = True) -> dict:
     from clustermine.index import search
 
     per_kind: dict[str, list[tuple[float, float]]] = defaultdict(list)
     rows = []
     for q in queries:
-        result = search(store, q["query"], limit=K, collapse=False)
+        result = search(store, q["query"], limit=K, collapse=False, autocorrect=fallbacks, relax=fallbacks)
         keys = [doc_key(h.source) for h in result.hits]
         grades = [q["judgments"].get(k, 0) for k in keys]
         ideal = sorted(q["judgments"].values(), reverse=True)[:K]
@@ -98,9 +98,11 @@ def main() -> int:
         results = {}
         with open_store(german_home) as store:
             results["german"] = evaluate(store, load_queries(with_shared))
+            results["german, no fallbacks"] = evaluate(store, load_queries(with_shared), fallbacks=False)
         with open_store(plain_home) as store:
             sync_index(store, rebuild=True, analysis="standard")
             results["standard"] = evaluate(store, load_queries(with_shared))
+            results["standard, no fallbacks"] = evaluate(store, load_queries(with_shared), fallbacks=False)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -116,6 +118,10 @@ def main() -> int:
         base = plain["by_kind"][kind]
         print(f"  {kind:16}{scores['ndcg@10']:>12.3f} / {scores['mrr']:.3f}{base['ndcg@10']:>14.3f} / "
               f"{base['mrr']:.3f}   (n={scores['n']})")
+    strict, strict_plain = results["german, no fallbacks"], results["standard, no fallbacks"]
+    print("without autocorrect and any-words fallback (the analysis chain alone):")
+    print(f"{'nDCG@10':18}{strict['ndcg@10']:>22.3f}{strict_plain['ndcg@10']:>22.3f}")
+    print(f"{'MRR':18}{strict['mrr']:>22.3f}{strict_plain['mrr']:>22.3f}")
     if args.errors:
         for row in german["rows"]:
             if row["ndcg"] < 0.7:

@@ -93,13 +93,15 @@ def search(
     collapse: bool = True,
     explain: bool = False,
     autocorrect: bool = True,
+    relax: bool = True,
 ) -> SearchResult:
     """Search the corpus of ``store``; see :data:`clustermine.index.query.SYNTAX_HELP` for the syntax.
 
     ``sort="date"`` orders newest first (undated last); a query of filters only is always ordered so.
     ``collapse=False`` lists near-duplicates as hits of their own. With ``autocorrect``, a query that finds
     nothing but has a spelling suggestion from the corpus is run again as suggested (``corrected_from`` then
-    holds what was typed) — a typo should not end a researcher's search. Raises :class:`BadQueryError` for a
+    holds what was typed) — a typo should not end a researcher's search. With ``relax``, a plain word query
+    that no document fully matches ranks the documents with most of its words (``any_words``). Raises :class:`BadQueryError` for a
     query that cannot be parsed, :class:`ClustermineError` when the corpus has no index yet.
     """
     options = {"filters": filters, "limit": limit, "page": page, "sort": sort, "collapse": collapse,
@@ -110,7 +112,9 @@ def search(
         if corrected.total:
             return replace(corrected, corrected_from=query)
     explicit = re.search(r"\b(?:AND|UND|OR|ODER|NOT|NICHT)\b", query or "")  # the user said how words combine
-    relaxed = _any_words(q.parse_query(query or "")) if result.total == 0 and not explicit else None
+    relaxed = None
+    if relax and result.total == 0 and not explicit:
+        relaxed = _any_words(q.parse_query(query or ""))
     if relaxed is not None:
         # all words together found nothing: rank the documents that have most of them rather than show nothing
         found = _search_once(store, query, tree=relaxed, **options)
