@@ -101,8 +101,9 @@ def search(
     ``collapse=False`` lists near-duplicates as hits of their own. With ``autocorrect``, a query that finds
     nothing but has a spelling suggestion from the corpus is run again as suggested (``corrected_from`` then
     holds what was typed) — a typo should not end a researcher's search. With ``relax``, a plain word query
-    that no document fully matches ranks the documents with most of its words (``any_words``). Raises :class:`BadQueryError` for a
-    query that cannot be parsed, :class:`ClustermineError` when the corpus has no index yet.
+    that no document fully matches ranks the documents with most of its words (``any_words``). Raises
+    :class:`BadQueryError` for a query that cannot be parsed, :class:`ClustermineError` when the corpus has no
+    index yet.
     """
     options = {"filters": filters, "limit": limit, "page": page, "sort": sort, "collapse": collapse,
                "explain": explain}
