@@ -142,3 +142,13 @@ def test_identical_bad_files_each_get_their_line(run, tmp_path: Path) -> None:
     result = run("add", folder, expect=1)
     assert set(failed_lines(result.stderr)) == {"leer1.txt", "leer2.txt", "leer3.txt"}
     assert "3 failed" in result.stdout
+
+
+def test_named_pipe_does_not_hang_the_batch(run, run_json, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    os.mkfifo(folder / "pipe.txt")
+    (folder / "ok.txt").write_text(GOOD, encoding="utf-8")
+    result = run("add", folder, expect=1)
+    assert "pipe.txt: not a regular file" in result.stderr
+    assert [Path(r["source"]).name for r in run_json("ls")] == ["ok.txt"]

@@ -18,12 +18,12 @@ import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from clustermine.corpus.sources import SourceFile, SourceProblem, WalkStats, expand_paths
 from clustermine.corpus.store import CorpusStore, now_iso
 from clustermine.corpus.workers import KillablePool, TaskFailure
-from clustermine.errors import UnreadableError
 from clustermine.model import DOCTYPES, Document
 from clustermine.pipeline.annotate import EntitySettings
 
@@ -118,17 +118,11 @@ def extract_document(task: ExtractTask) -> ExtractResult:
     from clustermine.pipeline.neardup import signature
 
     path = Path(task.path)
+    data = readers.read_file_bytes(path)
     try:
-        stat = path.stat()
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableError(
-            "file disappeared before it could be read", "it was moved or deleted during the run"
-        ) from None
-    except PermissionError:
-        raise UnreadableError("permission denied", "check the file's read permissions (chmod a+r)") from None
-    except OSError as exc:
-        raise UnreadableError(f"cannot read file: {exc.strerror}", "check the disk and the file") from None
+        mtime: float | None = path.stat().st_mtime
+    except OSError:  # gone right after it was read: the bytes are what counts
+        mtime = None
     content_hash = hashlib.sha256(data).hexdigest()
     extraction = readers.read_bytes(data, path.name)
     meta = analyse(extraction, source_name=path.name)
@@ -149,8 +143,8 @@ def extract_document(task: ExtractTask) -> ExtractResult:
         doctype_rule="user" if task.doctype else meta.doctype_rule,
         date_rule="user" if task.date else meta.date_rule,
         content_hash=content_hash,
-        size=stat.st_size,
-        mtime=stat.st_mtime,
+        size=len(data),
+        mtime=mtime,
         ingested_at=now_iso(),
         notes=tuple(extraction.notes),
     )
@@ -241,6 +235,10 @@ def _triage(
         return None
     except OSError as exc:
         _fail(store, path, f"cannot read file: {exc.strerror}", "check the file's permissions", emit)
+        return None
+    if not S_ISREG(stat.st_mode):  # a pipe would block the hashing below forever
+        _fail(store, path, "not a regular file (a pipe, socket or device)",
+              "copy the content into a normal file and add that", emit)
         return None
     state = store.source_state(path)
     if state and state.size == stat.st_size and state.mtime == stat.st_mtime:

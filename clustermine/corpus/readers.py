@@ -90,11 +90,12 @@ def read_path(path: str | os.PathLike[str], *, data: bytes | None = None) -> Ext
     """
     path = Path(path)
     if data is None:
-        data = _read_file(path)
+        data = read_file_bytes(path)
     return read_bytes(data, path.name)
 
 
-def _read_file(path: Path) -> bytes:
+def read_file_bytes(path: Path) -> bytes:
+    """The file's bytes; missing, unreadable, special (pipe, device) or oversized files raise UnreadableError."""
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -121,4 +122,4 @@ def _read_file(path: Path) -> bytes:
         raise UnreadableError(f"cannot read file: {exc.strerror or exc}", hint=hint) from None
 
 
-__all__ = ["MAX_FILE_BYTES", "READERS", "Reader", "read_bytes", "read_path"]
+__all__ = ["MAX_FILE_BYTES", "READERS", "Reader", "read_bytes", "read_file_bytes", "read_path"]
