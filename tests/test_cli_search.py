@@ -88,3 +88,17 @@ def test_words_that_never_meet_fall_back_to_any_word(demo_home) -> None:
     assert strict["any_words"] is True and strict["total"] > 0
     assert search_json(demo_home, "MedEcon")["any_words"] is False
     assert search_json(demo_home, "MedEcon NOT Ruhr OR Lausitz")["any_words"] is False
+
+
+def test_index_from_another_version_is_rebuilt_by_search(demo_home, tmp_path) -> None:
+    import shutil
+
+    home = tmp_path / "old"
+    shutil.copytree(demo_home, home)
+    for meta in (home / "index").glob("gen-*/meta.json"):
+        data = json.loads(meta.read_text())
+        data["analysis_version"] = "0-old"
+        meta.write_text(json.dumps(data))
+    result = CliRunner().invoke(cli, ["--home", str(home), "search", "MedEcon", "--json"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["total"] > 0 and "Building the search index" in result.stderr

@@ -47,14 +47,21 @@ def build_filters(options: dict[str, Any]) -> Any:
 
 
 def ensure_index(settings: Settings, store: Any) -> None:
-    """Build the index on first use (e.g. a corpus made by an older clustermine)."""
+    """Build the index when it is missing or was built by another clustermine version (sync rebuilds then)."""
     from clustermine.index import index_path, sync_index
+    from clustermine.index.search import open_searcher
+    from clustermine.index.storage import IndexOutdatedError
 
-    if not index_path(store.home).exists():
-        if not settings.quiet:
-            click.echo("Building the search index for the first time …", err=True)
-        with store.writer_lock(wait=60):
-            sync_index(store)
+    try:
+        if index_path(store.home).exists():
+            with open_searcher(store.home):
+                return
+    except IndexOutdatedError:
+        pass
+    if not settings.quiet:
+        click.echo("Building the search index (first use or a new clustermine version) …", err=True)
+    with store.writer_lock(wait=60):
+        sync_index(store)
 
 
 @cli.command()

@@ -216,7 +216,7 @@ def open_searcher(home: Any) -> Iterator[tuple[Any, IndexMeta]]:
             if attempt:
                 raise ClustermineError(
                     f"cannot open the search index in {folder}: {exc}",
-                    hint="rebuild it with clustermine.index.sync_index(store, rebuild=True)",
+                    hint="re-create it with 'clustermine rebuild'",
                 ) from exc
     assert searcher is not None
     current = profile(meta.analysis).version if meta and meta.analysis in PROFILES else None
@@ -224,7 +224,7 @@ def open_searcher(home: Any) -> Iterator[tuple[Any, IndexMeta]]:
         searcher.close()
         raise IndexOutdatedError(
             f"the search index in {folder} was built by another version of clustermine ({meta})",
-            hint="rebuild it with clustermine.index.sync_index(store), which does so automatically",
+            hint="re-create it with 'clustermine rebuild' (search does so by itself)",
         )
     try:
         yield searcher, meta

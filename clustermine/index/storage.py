@@ -85,7 +85,7 @@ class IndexLocation:
         folder = self.current()
         if folder is None:
             raise IndexMissingError(
-                f"no search index in {self.root}", hint="build it with clustermine.index.sync_index(store)"
+                f"no search index in {self.root}", hint="build it with 'clustermine rebuild'"
             )
         return folder
 
