@@ -406,4 +406,4 @@ def test_search_without_an_index_says_how_to_build_it(tmp_path) -> None:  # type
 
     with open_store(tmp_path / "home") as store, pytest.raises(ClustermineError, match="no search index") as caught:
         search(store, "Cluster")
-    assert "sync_index" in (caught.value.hint or "")
+    assert "clustermine rebuild" in (caught.value.hint or "")
