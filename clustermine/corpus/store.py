@@ -131,6 +131,50 @@ MIGRATIONS: tuple[str, ...] = (
     );
     ALTER TABLE documents ADD COLUMN entities_fingerprint TEXT;
     """,
+    # 3: per-document term counts and topic models (issue 5), collections (issue 6)
+    """
+    CREATE TABLE doc_terms (
+        doc_id      TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        fingerprint TEXT NOT NULL,
+        n_tokens    INTEGER NOT NULL,
+        terms       BLOB NOT NULL
+    );
+    CREATE TABLE topic_models (
+        id          INTEGER PRIMARY KEY,
+        created     TEXT NOT NULL,
+        settings    TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        n_docs      INTEGER NOT NULL,
+        topics      TEXT NOT NULL
+    );
+    CREATE TABLE doc_topics (
+        model_id INTEGER NOT NULL REFERENCES topic_models(id) ON DELETE CASCADE,
+        doc_id   TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        topic    INTEGER NOT NULL,
+        share    REAL NOT NULL,
+        PRIMARY KEY (model_id, doc_id, topic)
+    );
+    CREATE INDEX doc_topics_doc ON doc_topics(doc_id);
+    CREATE TABLE collections (
+        name     TEXT PRIMARY KEY,
+        created  TEXT NOT NULL,
+        updated  TEXT NOT NULL,
+        query    TEXT,
+        filters  TEXT NOT NULL DEFAULT '{}',
+        version  TEXT NOT NULL,
+        settings TEXT NOT NULL DEFAULT '{}',
+        note     TEXT
+    );
+    CREATE TABLE collection_items (
+        collection   TEXT NOT NULL REFERENCES collections(name) ON DELETE CASCADE,
+        position     INTEGER NOT NULL,
+        doc_id       TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        title        TEXT,
+        PRIMARY KEY (collection, position)
+    );
+    CREATE INDEX collection_items_doc ON collection_items(doc_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from clustermine.index.filters import SearchFilters
     from clustermine.index.query import SYNTAX_HELP
-    from clustermine.index.search import SearchResult, search, similar
+    from clustermine.index.search import SearchResult, search, select_ids, similar
     from clustermine.index.storage import index_path
     from clustermine.index.writer import SyncReport, sync_index
 
@@ -30,6 +30,7 @@ _EXPORTS = {
     "SearchResult": "clustermine.index.search",
     "search": "clustermine.index.search",
     "similar": "clustermine.index.search",
+    "select_ids": "clustermine.index.search",
     "index_path": "clustermine.index.storage",
     "SyncReport": "clustermine.index.writer",
     "sync_index": "clustermine.index.writer",
@@ -42,6 +43,7 @@ __all__ = [
     "SyncReport",
     "index_path",
     "search",
+    "select_ids",
     "similar",
     "sync_index",
 ]

@@ -167,6 +167,29 @@ def _search_once(
     return SearchResult(query, len(groups), hits, facets, suggestion, page, limit)
 
 
+def select_ids(
+    store: Any, query: str | None = None, *, filters: SearchFilters | None = None, collapse: bool = False
+) -> list[str]:
+    """The ids of every document that matches ``query`` and ``filters``, best first (newest first without words).
+
+    For the commands that work on a selection rather than a page of hits (trends, topics, export): no
+    snippets, facets or spelling fallbacks, so a typo selects nothing instead of something else. An empty
+    query with no filters selects the whole corpus. ``collapse=True`` keeps one document per near-duplicate
+    group, as ``search`` lists them.
+    """
+    tree = q.parse_query(query or "")
+    filters = filters if filters is not None else SearchFilters()
+    with open_searcher(store.home) as (searcher, meta):
+        compiler = Compiler(
+            profile(meta.analysis), _taxonomy(store, tree, filters), include_subregions=filters.include_subregions
+        )
+        ranked = _rank(searcher, _combine(compiler, tree, filters), by_date=not q.text_terms(tree))
+        if collapse:
+            return [group.doc_id for group in collapse_ranked(store, searcher, ranked, enabled=True)]
+        ids = searcher.reader().column_reader("id")
+        return [ids[docnum] for docnum, _ in ranked]
+
+
 def similar(store: Any, doc_id: str, *, limit: int = 10, collapse: bool = True) -> SearchResult:
     """Documents most like ``doc_id``: a query of its body's key terms (more like this).
 
