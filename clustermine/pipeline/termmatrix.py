@@ -1,0 +1,219 @@
+"""The corpus as a document × term matrix: what vocabulary trends, emerging terms and topic models compute on.
+
+Two steps, kept apart so each can be cheap:
+
+- :func:`sync_terms` counts the terms of every document that has no counts yet (or counts made by older rules)
+  and stores them in the corpus (``doc_terms``). It reuses the search index's compound-splitting cache, so a
+  corpus that has an index pays little for it, and it only ever counts what changed.
+- :func:`load_term_matrix` assembles sparse matrices for a selection of documents from the stored counts:
+  ``whole`` (a word on its own) and ``parts`` (inside longer words), one row per document, one column per term
+  key. ``keys=`` restricts the columns to the terms asked for, which keeps a trend of three words cheap on a
+  large corpus; ``min_df=`` drops rare terms before any matrix exists (topic models need no hapaxes).
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections import Counter
+from collections.abc import Callable, Collection, Sequence
+from contextlib import suppress
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from clustermine.corpus.termstore import ids_needing_terms, iter_term_blobs, put_term_blobs
+from clustermine.pipeline.terms import TERMS_FINGERPRINT, count_terms, encode_terms
+
+__all__ = ["TermMatrix", "load_term_matrix", "sync_terms"]
+
+_WRITE_BATCH = 200
+
+
+@dataclass(frozen=True)
+class TermMatrix:
+    """Term counts of a selection of documents.
+
+    ``doc_ids[i]`` is row ``i``; ``keys[j]`` (the term key, see ``pipeline.terms.term_key``) and ``labels[j]`` (its
+    commonest spelling, for people) describe column ``j``. ``whole`` counts a term as a word of its own, ``parts``
+    inside longer words. ``n_tokens`` is each document's length in words (function words included), the
+    denominator of "per 10,000 words". ``noun[j]`` is True for nouns, names and adjective-noun phrases.
+    """
+
+    doc_ids: tuple[str, ...]
+    keys: tuple[str, ...]
+    labels: tuple[str, ...]
+    whole: sparse.csr_matrix
+    parts: sparse.csr_matrix
+    n_tokens: np.ndarray
+    noun: np.ndarray
+    _columns: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._columns.update((key, j) for j, key in enumerate(self.keys))
+
+    def column(self, key: str) -> int | None:
+        """The column of a term key, or None when no selected document has it."""
+        return self._columns.get(key)
+
+    @property
+    def total(self) -> sparse.csr_matrix:
+        """Occurrences on their own and inside longer words together."""
+        return (self.whole + self.parts).tocsr()
+
+
+def sync_terms(
+    store: Any,
+    *,
+    on_start: Callable[[int], None] | None = None,
+    on_document: Callable[[], None] | None = None,
+    wait: float = 0.0,
+) -> int:
+    """Count the terms of every document that needs it; returns how many were counted.
+
+    Takes the corpus's writer lock (``wait`` seconds at most, like ``add --wait``), so counting never races an
+    ``add`` that replaces the same documents.
+    """
+    todo = ids_needing_terms(store, TERMS_FINGERPRINT)
+    if not todo:
+        return 0
+    if on_start is not None:
+        on_start(len(todo))
+    done = 0
+    with store.writer_lock(wait=wait), _compound_cache(store):
+        for start in range(0, len(todo), _WRITE_BATCH):
+            chunk = todo[start:start + _WRITE_BATCH]
+            marks = ",".join("?" * len(chunk))
+            rows = []
+            for doc_id, text in store.conn.execute(f"SELECT id, text FROM documents WHERE id IN ({marks})", chunk):
+                counted = count_terms(text)
+                rows.append((doc_id, counted.n_tokens, encode_terms(counted)))
+                if on_document is not None:
+                    on_document()
+            done += put_term_blobs(store, rows, TERMS_FINGERPRINT)
+    return done
+
+
+class _compound_cache:
+    """Borrow the search index's compound-splitting cache (splitting a new word costs ~5 ms) and give it back."""
+
+    def __init__(self, store: Any) -> None:
+        from clustermine.index.storage import index_path
+        from clustermine.index.writer import COMPOUND_CACHE
+
+        self.path = index_path(store.home) / COMPOUND_CACHE
+
+    def __enter__(self) -> None:
+        from clustermine.errors import ClustermineError
+        from clustermine.pipeline.compounds import default_splitter
+
+        self.splitter = default_splitter()
+        self.misses = self.splitter.cache_info().misses
+        if self.path.exists():
+            with suppress(ClustermineError):  # damaged or made by other rules: it is only a cache
+                self.splitter.load_cache(self.path)
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None and self.path.parent.exists() and self.splitter.cache_info().misses != self.misses:
+            with suppress(OSError):
+                self.splitter.save_cache(self.path)
+
+
+def load_term_matrix(
+    store: Any,
+    doc_ids: Sequence[str] | None = None,
+    *,
+    keys: Collection[str] | None = None,
+    min_df: int = 1,
+    max_df: float = 1.0,
+    phrases: bool = True,
+) -> TermMatrix:
+    """Assemble the matrices for ``doc_ids`` (every counted document, in id order, when None).
+
+    Call :func:`sync_terms` first; documents without current counts are left out of the rows. ``keys`` keeps
+    only those term keys as columns. ``min_df``/``max_df`` keep terms that occur as words of their own in at
+    least ``min_df`` documents and at most ``max_df`` of them (a share). ``phrases=False`` drops
+    adjective-noun pairs.
+    """
+    wanted = set(keys) if keys is not None else None
+    if wanted is None and (min_df > 1 or max_df < 1.0):
+        wanted = _frequent_keys(store, doc_ids, min_df, max_df, phrases)
+    columns: dict[str, int] = {}
+    spellings: list[Counter[str]] = []
+    votes: list[int] = []  # capitalised mid-sentence minus lower case, per column
+    rows_w: list[int] = []
+    cols_w: list[int] = []
+    vals_w: list[int] = []
+    rows_p: list[int] = []
+    cols_p: list[int] = []
+    vals_p: list[int] = []
+    ids: list[str] = []
+    lengths: list[int] = []
+    for doc_id, n_tokens, blob in iter_term_blobs(store, doc_ids, fingerprint=TERMS_FINGERPRINT):
+        row = len(ids)
+        ids.append(doc_id)
+        lengths.append(n_tokens)
+        for key, (whole, part, cap, lower, surface) in _payload(blob).items():
+            if wanted is not None and key not in wanted:
+                continue
+            if not phrases and " " in key:
+                continue
+            j = columns.get(key)
+            if j is None:
+                j = columns[key] = len(columns)
+                spellings.append(Counter())
+                votes.append(0)
+            if whole:
+                rows_w.append(row)
+                cols_w.append(j)
+                vals_w.append(whole)
+            if part:
+                rows_p.append(row)
+                cols_p.append(j)
+                vals_p.append(part)
+            votes[j] += cap - lower
+            if surface:
+                spellings[j][surface] += whole or 1
+    shape = (len(ids), len(columns))
+    ordered = sorted(columns, key=columns.__getitem__)
+    return TermMatrix(
+        doc_ids=tuple(ids),
+        keys=tuple(ordered),
+        labels=tuple(_label(key, spellings[columns[key]]) for key in ordered),
+        whole=_csr(rows_w, cols_w, vals_w, shape),
+        parts=_csr(rows_p, cols_p, vals_p, shape),
+        n_tokens=np.asarray(lengths, dtype=np.int64),
+        noun=np.asarray([" " in key or votes[columns[key]] > 0 for key in ordered], dtype=bool),
+    )
+
+
+def _frequent_keys(
+    store: Any, doc_ids: Sequence[str] | None, min_df: int, max_df: float, phrases: bool
+) -> set[str]:
+    df: Counter[str] = Counter()
+    n_docs = 0
+    for _, _, blob in iter_term_blobs(store, doc_ids, fingerprint=TERMS_FINGERPRINT):
+        n_docs += 1
+        df.update(key for key, values in _payload(blob).items() if values[0] and (phrases or " " not in key))
+    ceiling = max_df * n_docs
+    return {key for key, count in df.items() if min_df <= count <= ceiling}
+
+
+def _payload(blob: bytes) -> dict[str, list[Any]]:
+    return json.loads(zlib.decompress(blob))
+
+
+def _csr(rows: list[int], cols: list[int], vals: list[int], shape: tuple[int, int]) -> sparse.csr_matrix:
+    matrix = sparse.coo_matrix(
+        (np.asarray(vals, dtype=np.int32), (np.asarray(rows, dtype=np.int32), np.asarray(cols, dtype=np.int32))),
+        shape=shape,
+    )
+    return matrix.tocsr()
+
+
+def _label(key: str, spellings: Counter[str]) -> str:
+    if not spellings:
+        return key
+    return min(spellings.items(), key=lambda item: (-item[1], item[0]))[0]
