@@ -7,7 +7,11 @@ libraries are imported inside the commands so that ``clustermine --help`` answer
 
 from clustermine.cli import corpus as _corpus  # noqa: F401 - registers the commands
 from clustermine.cli import entities as _entities  # noqa: F401
+from clustermine.cli import export as _export  # noqa: F401
+from clustermine.cli import oparl as _oparl  # noqa: F401
 from clustermine.cli import search as _search  # noqa: F401
+from clustermine.cli import topics as _topics  # noqa: F401
+from clustermine.cli import trends as _trends  # noqa: F401
 from clustermine.cli.app import cli, main
 
 __all__ = ["cli", "main"]

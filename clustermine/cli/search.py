@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -26,6 +28,8 @@ def search_options(func: Any) -> Any:
         click.option("--cluster", "clusters", multiple=True, help="Only documents mentioning this cluster."),
         click.option("--program", "programs", multiple=True, help="Only documents mentioning this programme."),
         click.option("--org", "orgs", multiple=True, help="Only documents mentioning this organisation."),
+        click.option("--body", "bodies", multiple=True,
+                     help="Only council papers of this council or district (e.g. Karlsruhe; repeatable)."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -43,6 +47,7 @@ def build_filters(options: dict[str, Any]) -> Any:
         programs=tuple(options.get("programs") or ()),
         orgs=tuple(options.get("orgs") or ()),
         include_subregions=not options.get("no_subregions"),
+        bodies=tuple(options.get("bodies") or ()),
     )
 
 
@@ -73,33 +78,65 @@ def ensure_index(settings: Settings, store: Any) -> None:
               help="Order by relevance or by date (newest first).")
 @click.option("--all-versions", is_flag=True, help="Show near-duplicates separately instead of collapsing them.")
 @click.option("--explain", is_flag=True, help="Show which terms, stems, compound parts and fields matched.")
+@click.option("--batch", "batch_file", type=click.Path(path_type=Path),
+              help="Run every query of this file (one per line, or a CSV with label and query columns).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the hits as one tidy CSV to this file instead of the tables on stdout.")
 @json_option
 @click.pass_obj
 def search(settings: Settings, query: tuple[str, ...], limit: int, page: int, sort: str, all_versions: bool,
-           explain: bool, as_json: bool, **filters: Any) -> None:
+           explain: bool, batch_file: Path | None, output: Path | None, as_json: bool, **filters: Any) -> None:
     """Search the corpus. German-aware: inflections, umlaut spellings and compounds meet.
 
     Query syntax: words (all must match), "exact phrase", OR, NOT, prefix*, fuzzy~, and fields such as
     type:council_paper year:2010..2015 region:Mettmann cluster:BioRiver program:EFRE title:… resolution:….
 
+    With --batch FILE every query of the file is run with the same options; -o FILE.csv keeps the hits.
+
     \b
     Example:
       clustermine search Clusterförderung --region "Kreis Mettmann"
       clustermine search '"Wachstums- und Beschäftigungspakt" NOT Dortmund' --type council_paper --years 2003-2010
+      clustermine search --batch queries.txt --type council_paper -n 20 -o hits.csv
     """
-    from clustermine.index import search as run_search
+    from clustermine.index.search import search as run_search
 
     text = " ".join(query).strip()
+    if batch_file is not None:
+        _batch(settings, batch_file, text, explain=explain, output=output, as_json=as_json, filters=build_filters(
+            filters), limit=limit, page=page, sort=sort, collapse=not all_versions)
+        return
     if not text and not any(filters.values()):
         raise click.UsageError("give a query or at least one filter (e.g. --region Mettmann)")
     with settings.store() as store:
         ensure_index(settings, store)
         result = run_search(store, text, filters=build_filters(filters), limit=limit, page=page, sort=sort,
                             collapse=not all_versions, explain=explain)
+    if output is not None:
+        from clustermine.cli.batch import hit_rows, write_rows
+
+        write_rows(settings, hit_rows("", text, result), output, 1)
     if as_json:
         emit_json(result.to_dict())
-        return
-    render_result(result, explain=explain)
+    elif output is None:
+        render_result(result, explain=explain)
+
+
+def _batch(settings: Settings, batch_file: Path, text: str, *, explain: bool, output: Path | None, as_json: bool,
+           **options: Any) -> None:
+    """``search --batch``: every query of the file, one table (or rows) each; exit 1 if any query failed."""
+    from clustermine.cli.batch import read_batch, run_batch
+
+    if text:
+        raise click.UsageError("give either a query or --batch FILE, not both")
+    if explain:
+        raise click.UsageError("--explain works on one query; run the query of interest on its own")
+    queries = read_batch(batch_file)
+    with settings.store() as store:
+        ensure_index(settings, store)
+        ok = run_batch(settings, store, queries, output=output, as_json=as_json, **options)
+    if not ok:
+        sys.exit(1)
 
 
 @cli.command()

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -24,7 +24,7 @@ from typing import Any
 from clustermine.corpus.sources import SourceFile, SourceProblem, WalkStats, expand_paths
 from clustermine.corpus.store import CorpusStore, now_iso
 from clustermine.corpus.workers import KillablePool, TaskFailure
-from clustermine.model import DOCTYPES, Document
+from clustermine.model import DOCTYPES, CouncilPaper, Document
 from clustermine.pipeline.annotate import EntitySettings
 
 HASH_CHUNK = 1 << 20
@@ -78,6 +78,28 @@ class AddReport:
 
 
 @dataclass(frozen=True)
+class ExternalMetadata:
+    """What a source outside the file knows better than the text analysis (e.g. an OParl server).
+
+    Values that are set win over what :func:`~clustermine.pipeline.metadata.analyse` guesses from the text,
+    and the document records ``rule`` as the rule that decided them (``date_rule="oparl"``); a user's
+    ``--type``/``--date`` still wins over both. ``council`` fields that are set replace the analysed ones, the
+    others keep what the text said. ``source`` replaces the local path as the document's source (the URL the
+    file came from); ``source_name`` is the file's real name, for the analysis's last-resort rules.
+    """
+
+    rule: str
+    source: str | None = None
+    source_name: str | None = None
+    title: str | None = None
+    doctype: str | None = None
+    date: str | None = None
+    council: CouncilPaper | None = None
+    info: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ExtractTask:
     """What a worker needs to turn one file into a Document (plain data: it crosses a process boundary)."""
 
@@ -86,6 +108,7 @@ class ExtractTask:
     doctype: str | None = None
     date: str | None = None
     entities: EntitySettings | None = None
+    external: ExternalMetadata | None = None
 
 
 @dataclass(frozen=True)
@@ -124,8 +147,9 @@ def extract_document(task: ExtractTask) -> ExtractResult:
     except OSError:  # gone right after it was read: the bytes are what counts
         mtime = None
     content_hash = hashlib.sha256(data).hexdigest()
-    extraction = readers.read_bytes(data, path.name)
-    meta = analyse(extraction, source_name=path.name)
+    name = (task.external.source_name if task.external else None) or path.name
+    extraction = readers.read_bytes(data, name)
+    meta = analyse(extraction, source_name=name)
     doctype = task.doctype or meta.doctype
     date = task.date or meta.date
     doc = Document(
@@ -148,12 +172,45 @@ def extract_document(task: ExtractTask) -> ExtractResult:
         ingested_at=now_iso(),
         notes=tuple(extraction.notes),
     )
+    if task.external is not None:
+        doc = apply_external(doc, task.external)
     fingerprint = None
     if task.entities is not None:
         doc = replace(doc, entities=annotate(doc.text, task.entities, date=doc.date))
         fingerprint = task.entities.fingerprint()
     sig = signature(doc.text)
     return ExtractResult(doc, sig.to_bytes() if sig else None, tuple(sig.buckets()) if sig else (), fingerprint)
+
+
+def apply_external(doc: Document, external: ExternalMetadata) -> Document:
+    """``doc`` with the external metadata laid over what the analysis found (a user's override stays)."""
+    changes: dict[str, Any] = {}
+    if external.source:
+        changes["source"] = external.source
+    if external.title:
+        changes["title"] = external.title
+    if external.doctype and doc.doctype_rule != "user":
+        changes.update(doctype=external.doctype, doctype_rule=external.rule)
+    if external.date and doc.date_rule != "user":
+        changes.update(date=external.date, date_rule=external.rule)
+    if external.council is not None:
+        changes["council"] = merge_council(doc.council, external.council)
+    if external.info:
+        changes["info"] = {**doc.info, **external.info}
+    if external.notes:
+        changes["notes"] = tuple(dict.fromkeys((*doc.notes, *external.notes)))
+    return replace(doc, **changes)
+
+
+def merge_council(found: CouncilPaper | None, given: CouncilPaper) -> CouncilPaper:
+    """The given council fields where they are set, the ones found in the text elsewhere."""
+    if found is None:
+        return given
+    values = {}
+    for item in fields(CouncilPaper):
+        value = getattr(given, item.name)
+        values[item.name] = value if value not in (None, "", ()) else getattr(found, item.name)
+    return CouncilPaper(**values)
 
 
 def add_paths(
@@ -342,4 +399,14 @@ def _store_result(
         )
 
 
-__all__ = ["AddReport", "FileOutcome", "add_paths", "document_id", "extract_document", "file_hash"]
+__all__ = [
+    "AddReport",
+    "ExternalMetadata",
+    "FileOutcome",
+    "add_paths",
+    "apply_external",
+    "document_id",
+    "extract_document",
+    "file_hash",
+    "merge_council",
+]

@@ -175,6 +175,40 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX collection_items_doc ON collection_items(doc_id);
     """,
+    # 4: OParl import (issue 7): what each paper and file gave, and how far each paper list was read
+    """
+    CREATE TABLE oparl_papers (
+        id          TEXT PRIMARY KEY,
+        body        TEXT,
+        reference   TEXT,
+        name        TEXT,
+        fingerprint TEXT NOT NULL,
+        modified    TEXT,
+        sources     TEXT NOT NULL DEFAULT '[]',
+        with_files  INTEGER NOT NULL DEFAULT 1,
+        complete    INTEGER NOT NULL DEFAULT 0,
+        seen_at     TEXT NOT NULL
+    );
+    CREATE INDEX oparl_papers_body ON oparl_papers(body);
+    CREATE TABLE oparl_files (
+        id        TEXT PRIMARY KEY,
+        paper_id  TEXT,
+        url       TEXT,
+        version   TEXT NOT NULL,
+        path      TEXT,
+        sha256    TEXT,
+        size      INTEGER,
+        status    TEXT NOT NULL,
+        reason    TEXT,
+        at        TEXT NOT NULL
+    );
+    CREATE TABLE oparl_marks (
+        list_url TEXT NOT NULL,
+        filters  TEXT NOT NULL,
+        since    TEXT NOT NULL,
+        PRIMARY KEY (list_url, filters)
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

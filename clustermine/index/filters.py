@@ -21,6 +21,8 @@ class SearchFilters:
     ``regions``, ``clusters``, ``programs`` and ``orgs`` take gazetteer names, aliases or ids (``Mettmann``,
     ``ks-05158``); names the gazetteer does not know match the entity names found in the documents.
     ``include_subregions`` makes a region match documents about places inside it (NRW finds Kreis Mettmann).
+    ``bodies`` match the council or district that issued a council paper (``Karlsruhe``, ``Stadt Karlsruhe``),
+    as the ``council:`` field does.
     """
 
     doctypes: tuple[str, ...] = ()
@@ -30,11 +32,12 @@ class SearchFilters:
     programs: tuple[str, ...] = ()
     orgs: tuple[str, ...] = ()
     include_subregions: bool = True
+    bodies: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__  # frozen: normalise once, here, at the boundary
         set_(self, "doctypes", tuple(dict.fromkeys(parse_doctype(t) for t in _strings("doctypes", self.doctypes))))
-        for name in ("regions", "clusters", "programs", "orgs"):
+        for name in ("regions", "clusters", "programs", "orgs", "bodies"):
             set_(self, name, _strings(name, getattr(self, name)))
         if self.years is not None:
             try:
@@ -48,7 +51,8 @@ class SearchFilters:
             set_(self, "years", (start, end))
 
     def is_empty(self) -> bool:
-        return not (self.doctypes or self.years or self.regions or self.clusters or self.programs or self.orgs)
+        return not (self.doctypes or self.years or self.regions or self.clusters or self.programs or self.orgs
+                    or self.bodies)
 
     def nodes(self) -> list[Node]:
         """The filters as query-tree nodes, one per kind (values of a kind OR-ed)."""
@@ -59,6 +63,7 @@ class SearchFilters:
             ("cluster", self.clusters),
             ("program", self.programs),
             ("org", self.orgs),
+            ("council", self.bodies),
         )
         for field, values in groups:
             items = tuple(Filter(field, v) for v in values)

@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 #: Bump when counting changes; stored counts with another fingerprint are recounted.
-TERMS_VERSION = 1
+TERMS_VERSION = 2  # 2: compound terms inside longer compounds ("Kompetenzfeld" in "Kompetenzfeldanalyse")
 #: Words shorter than this are not split into compound parts (the index uses the same length).
 MIN_COMPOUND_LENGTH = 8
 
@@ -187,8 +187,39 @@ def _parts(word: str) -> list[tuple[str, str]]:
         for part in inner:
             if part:
                 found.setdefault(_word_key(part), part.capitalize())
+        for run in _runs(piece, inner):
+            found.setdefault(_word_key(run), run.capitalize())
     whole = _word_key(word)
     return [(key, spelling) for key, spelling in found.items() if key and key != whole]
+
+
+def _runs(piece: str, parts: tuple[str, ...]) -> list[str]:
+    """Spellings of the runs of two or more adjacent parts inside ``piece``, shorter than the piece itself.
+
+    Compound terms hide in longer compounds: "Kompetenzfeld" in "Kompetenzfeldanalyse", "Wirtschaftsförderung"
+    in "Wirtschaftsförderungsgesellschaft"; the splitter only gives the smallest parts. Each part is found
+    in the spelling (after a linking element such as "s" or "en"), and a run is the text from its first part to
+    its last (the last part of the word to the end, with its inflection). Where the parts cannot be lined up
+    with the spelling (an umlaut in a modifier), no runs are given.
+    """
+    low = piece.lower()
+    if len(parts) < 3 or len(low) != len(piece):
+        return []
+    spans: list[tuple[int, int]] = []
+    position = 0
+    for k, part in enumerate(parts):
+        skips = range(4) if k else range(1)  # a linking element before every part but the first
+        start = next((position + n for n in skips if low.startswith(part, position + n)), -1)
+        if start < 0:
+            return []
+        position = start + len(part)
+        spans.append((start, position))
+    spans[-1] = (spans[-1][0], len(piece))
+    runs = []
+    for length in range(2, len(parts)):
+        for first in range(len(parts) - length + 1):
+            runs.append(piece[spans[first][0]:spans[first + length - 1][1]])
+    return runs
 
 
 def _commonest(forms: Counter[str]) -> str:

@@ -1,0 +1,414 @@
+"""The topic model itself: which terms it sees, how it is fitted, how the number of topics is chosen.
+
+**Vocabulary.** Topics are read by people, so only nouns, names and adjective–noun phrases
+(``TermMatrix.noun``) are features: verbs and adjectives ("stärker", "zeigen") make topics that say nothing.
+Rare terms (``min_df``) and terms in most documents (``max_df``) are pruned when the matrix is loaded. Place
+names can be dropped by the caller (``drop_keys``; see :mod:`clustermine.pipeline.topics`).
+
+**Compound-aware.** German packs topics into compounds: a logistics paper says "Logistikstandort",
+"Logistikbranche" and "Logistikimmobilien" more often than "Logistik". Each cell therefore counts a term's
+occurrences as a word of its own plus ``parts_weight`` (default 0.5) times its occurrences inside longer words,
+so the compounds vote for "Logistik" without drowning the words actually written. (Measured on planted data in
+``bench/eval_topics.py``; see the README.)
+
+**Weighting.** NMF factorises TF-IDF: ``log(1 + count) · idf`` with the smooth idf
+``log((1 + n) / (1 + df)) + 1`` and rows scaled to unit length, so long documents do not dominate and terms
+in every document weigh little. LDA is a model of counts, so it gets the (weighted) counts themselves.
+
+**Fitting.** Reproducible: a fixed ``random_state``; NMF starts from ``nndsvda`` (deterministic SVD-based
+start, better than random on sparse text). A document's *shares* are its topic weights scaled by the topic's
+total term weight and normalised to sum 1, so a share reads as "the part of this document's vocabulary that
+belongs to the topic" for NMF just as it does for LDA.
+
+**Number of topics.** Without ``n_topics``, models for every k in ``k_range`` are fitted and each is scored by
+``NPMI of the top-10 terms × topic diversity`` (see :mod:`clustermine.pipeline.coherence`), where the NPMI of
+the topics is averaged weighted by topic size: the coherence of the topic an average word belongs to. An
+unweighted mean is fooled by a model with one incoherent catch-all topic holding most of the corpus beside a
+few small sharp ones (on the demo corpus it chose k=4 with 62 % of all words in one "Cluster, Netzwerk, Technik"
+topic); diversity (distinct top terms) penalises models whose topics repeat each other's terms. The best score
+wins; ties go to the smaller k.
+
+**New documents.** The fitted state (vocabulary, idf, topic–term matrix) is plain data (:meth:`TopicModel.state`)
+so a stored model can give shares to documents added after the fit without refitting (:meth:`transform`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from clustermine.errors import ClustermineError
+from clustermine.pipeline.coherence import npmi_coherence, topic_diversity
+
+__all__ = [
+    "METHODS",
+    "boilerplate_keys",
+    "KScore",
+    "TooFewDocumentsError",
+    "TopicFeatures",
+    "TopicModel",
+    "k_candidates",
+    "select_features",
+]
+
+METHODS: tuple[str, ...] = ("nmf", "lda")
+#: Terms per topic that coherence is measured on (the usual choice in the literature).
+N_COHERENCE_TERMS = 10
+#: Fewest documents per topic that a model is fitted for; below it topics are single documents.
+DOCS_PER_TOPIC = 5
+#: The automatic search tries k in [K_MIN, K_MAX] (fewer when the corpus is small).
+K_MIN = 3
+K_MAX = 15
+#: Boilerplate rule (see :func:`boilerplate_keys`): group size, share inside the group, share outside it.
+BOILERPLATE_MIN_GROUP = 10
+BOILERPLATE_INSIDE = 0.7
+BOILERPLATE_OUTSIDE = 0.15
+
+
+class TooFewDocumentsError(ClustermineError, ValueError):
+    """The selection is too small (in documents or terms) for a topic model with the requested topics."""
+
+
+@dataclass(frozen=True)
+class TopicFeatures:
+    """What a topic model is fitted on: ``counts[i, j]`` is term ``keys[j]`` in document ``doc_ids[i]`` (words
+    of their own plus the weighted occurrences inside compounds); ``presence`` marks every document containing
+    the term in any form (for coherence, so its scores do not depend on ``parts_weight``)."""
+
+    doc_ids: tuple[str, ...]
+    keys: tuple[str, ...]
+    labels: tuple[str, ...]
+    counts: sparse.csr_matrix
+    presence: sparse.csr_matrix
+
+    @property
+    def n_docs_with_terms(self) -> int:
+        return int(np.count_nonzero(np.diff(self.counts.indptr)))
+
+
+@dataclass(frozen=True)
+class KScore:
+    """How a model with ``k`` topics scored in the automatic search: ``coherence`` is the size-weighted mean NPMI
+    of its topics, ``diversity`` the share of distinct top terms, ``score`` their product."""
+
+    k: int
+    coherence: float
+    diversity: float
+
+    @property
+    def score(self) -> float:
+        return self.coherence * self.diversity
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"k": self.k, "coherence": round(self.coherence, 4), "diversity": round(self.diversity, 4),
+                "score": round(self.score, 4)}
+
+
+def select_features(
+    matrix: Any,
+    *,
+    parts_weight: float = 0.5,
+    drop_keys: Collection[str] = (),
+    nouns_only: bool = True,
+    max_terms: int | None = None,
+) -> TopicFeatures:
+    """Pick the topic-model columns from a :class:`~clustermine.pipeline.termmatrix.TermMatrix`.
+
+    Keeps nouns and phrases (unless ``nouns_only=False``) whose key is not in ``drop_keys``; with
+    ``max_terms``, only that many, those in most documents first. All rows are kept, so documents without any
+    kept term still belong to the model (with no shares).
+    """
+    if parts_weight < 0:
+        raise ValueError(f"parts_weight must be >= 0. Got {parts_weight!r} instead.")
+    dropped = set(drop_keys)
+    keep = [j for j, key in enumerate(matrix.keys)
+            if (matrix.noun[j] or not nouns_only) and key not in dropped]
+    whole = matrix.whole[:, keep].astype(np.float64)
+    parts = matrix.parts[:, keep].astype(np.float64)
+    presence = ((whole + parts) > 0).astype(np.float64).tocsr()
+    counts = (whole + parts_weight * parts).tocsr() if parts_weight else whole.tocsr()
+    if max_terms is not None and len(keep) > max_terms:
+        df = np.asarray(presence.sum(axis=0)).ravel()
+        order = np.sort(np.argsort(-df, kind="stable")[:max_terms])
+        keep = [keep[j] for j in order]
+        counts, presence = counts[:, order], presence[:, order]
+    counts.eliminate_zeros()
+    return TopicFeatures(
+        doc_ids=tuple(matrix.doc_ids),
+        keys=tuple(matrix.keys[j] for j in keep),
+        labels=tuple(matrix.labels[j] for j in keep),
+        counts=counts.tocsr(),
+        presence=presence.tocsr(),
+    )
+
+
+def boilerplate_keys(
+    matrix: Any,
+    groups: Sequence[str],
+    *,
+    min_group: int = BOILERPLATE_MIN_GROUP,
+    inside: float = BOILERPLATE_INSIDE,
+    outside: float = BOILERPLATE_OUTSIDE,
+) -> frozenset[str]:
+    """Keys of terms that mark a kind of document rather than a subject: in at least ``inside`` of the
+    documents of one group (a document type with at least ``min_group`` documents) and in at most ``outside``
+    of the other documents.
+
+    Council papers all say "Vorlagen-Nr", "Beratungsfolge" and "Federführung", minutes "TOP", "Uhr" and
+    "Beschlussfähigkeit", project descriptions "Laufzeit" and "Projektpartner". Left in, these words make
+    topics that are document types (a "TOP, Sitzung, Uhr" topic holds the minutes whatever they discuss) and
+    push the automatic k up by one per type. ``groups[i]`` is the group (document type) of row ``i``.
+    """
+    if len(groups) != matrix.whole.shape[0]:
+        raise ValueError(f"groups must have one entry per document ({matrix.whole.shape[0]}). Got {len(groups)}.")
+    present = ((matrix.whole + matrix.parts) > 0).astype(np.float64).tocsc()
+    labels = np.asarray(groups, dtype=object)
+    everywhere = np.asarray(present.sum(axis=0)).ravel()
+    found: set[str] = set()
+    for group in sorted(set(labels)):
+        mask = labels == group
+        n_in, n_out = int(mask.sum()), int((~mask).sum())
+        if n_in < min_group or n_out == 0:
+            continue
+        within = np.asarray(present[mask].sum(axis=0)).ravel()
+        share_in = within / n_in
+        share_out = (everywhere - within) / n_out
+        found.update(matrix.keys[j] for j in np.flatnonzero((share_in >= inside) & (share_out <= outside)))
+    return frozenset(found)
+
+
+def k_candidates(n_docs: int) -> range:
+    """The numbers of topics the automatic search tries for ``n_docs`` documents (empty when too few)."""
+    return range(K_MIN, min(K_MAX, n_docs // DOCS_PER_TOPIC) + 1)
+
+
+class TopicModel:
+    """NMF (default) or LDA topics with the number of topics fixed or chosen by coherence.
+
+    The constructor only stores parameters; :meth:`fit` sets ``n_topics_``, ``components_`` (topics × terms,
+    each row summing to 1), ``doc_topic_`` (documents × topics shares, rows summing to 1, or 0 for documents
+    without terms), ``coherence_`` (per topic), ``k_scores_`` (every k tried; one entry when ``n_topics`` was
+    given), ``idf_`` (NMF only) and ``keys_``.
+    """
+
+    def __init__(
+        self,
+        n_topics: int | None = None,
+        *,
+        method: str = "nmf",
+        k_range: Sequence[int] | None = None,
+        random_state: int = 0,
+        max_iter: int | None = None,
+    ) -> None:
+        self.n_topics = n_topics
+        self.method = method
+        self.k_range = k_range
+        self.random_state = random_state
+        self.max_iter = max_iter
+
+    # -- fitting ----------------------------------------------------------------------------------------------
+
+    def fit(
+        self,
+        features: TopicFeatures,
+        *,
+        on_start: Callable[[int], None] | None = None,
+        on_step: Callable[[], None] | None = None,
+    ) -> TopicModel:
+        """Fit on ``features``; ``on_start(n)`` and ``on_step()`` report the k search (one step per k)."""
+        if self.method not in METHODS:
+            raise ValueError(f"method must be one of {', '.join(METHODS)}. Got {self.method!r} instead.")
+        n_docs = features.n_docs_with_terms
+        if self.n_topics is not None:
+            if self.n_topics < 2:
+                raise ValueError(f"n_topics must be at least 2. Got {self.n_topics!r} instead.")
+            candidates: Sequence[int] = [self.n_topics]
+            needed = DOCS_PER_TOPIC * self.n_topics
+        else:
+            candidates = list(self.k_range) if self.k_range is not None else list(k_candidates(n_docs))
+            needed = DOCS_PER_TOPIC * (min(candidates) if candidates else K_MIN)
+        if n_docs < needed or not candidates:
+            raise TooFewDocumentsError(
+                f"too few documents for a topic model: {n_docs} documents have terms, "
+                f"{needed} are needed ({DOCS_PER_TOPIC} per topic)",
+                hint="add more documents, widen the selection, or ask for fewer topics with --k",
+            )
+        if len(features.keys) < 2 * max(candidates):
+            raise TooFewDocumentsError(
+                f"too few distinct terms for a topic model: {len(features.keys)} terms occur in at least two "
+                f"documents, {2 * max(candidates)} are needed",
+                hint="add more documents or ask for fewer topics with --k",
+            )
+        self.keys_ = features.keys
+        data = self._input(features)
+        if on_start is not None:
+            on_start(len(candidates))
+        best: tuple[KScore, tuple[np.ndarray, np.ndarray, float | None], np.ndarray] | None = None
+        scores = []
+        for k in candidates:
+            shares, raw, prior = self._fit_k(data, k)
+            top = _top_columns(raw, N_COHERENCE_TERMS)
+            coherence = npmi_coherence(features.presence, top)
+            entry = KScore(k, _weighted_mean(coherence, shares), topic_diversity(top))
+            scores.append(entry)
+            if best is None or entry.score > best[0].score + 1e-9:
+                best = (entry, (shares, raw, prior), coherence)
+            if on_step is not None:
+                on_step()
+        assert best is not None
+        chosen, (shares, raw, prior), coherence = best
+        self.n_topics_ = chosen.k
+        self.k_scores_ = tuple(scores)
+        self.raw_components_ = raw
+        self.doc_topic_prior_ = prior
+        self.components_ = _normalise_rows(raw)
+        self.doc_topic_ = shares
+        self.coherence_ = coherence
+        return self
+
+    def _input(self, features: TopicFeatures) -> sparse.csr_matrix:
+        if self.method == "lda":
+            self.idf_ = None
+            return features.counts
+        n = features.counts.shape[0]
+        df = np.asarray(features.presence.sum(axis=0)).ravel()
+        self.idf_ = np.log((1.0 + n) / (1.0 + df)) + 1.0
+        return _tfidf(features.counts, self.idf_)
+
+    def _fit_k(self, data: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray, float | None]:
+        """(document shares, topic-term matrix, LDA document-topic prior) of a model with ``k`` topics."""
+        if self.method == "nmf":
+            from sklearn.decomposition import NMF
+
+            nmf = NMF(n_components=k, init="nndsvda", random_state=self.random_state,
+                      max_iter=self.max_iter or 400, tol=1e-4)
+            weights = nmf.fit_transform(data)
+            return _nmf_shares(weights, nmf.components_), nmf.components_, None
+        from sklearn.decomposition import LatentDirichletAllocation
+
+        lda = LatentDirichletAllocation(n_components=k, learning_method="batch", random_state=self.random_state,
+                                        max_iter=self.max_iter or 25, evaluate_every=-1)
+        shares = lda.fit_transform(data)
+        shares[np.asarray(data.sum(axis=1)).ravel() == 0] = 0.0  # LDA gives empty documents the prior
+        return shares, lda.components_, float(lda.doc_topic_prior_)
+
+    # -- using a fitted model ---------------------------------------------------------------------------------
+
+    def top_terms(self, n: int = 10) -> list[list[tuple[int, float]]]:
+        """Each topic's ``n`` heaviest terms as (column, weight) with weights summing to 1 over all terms."""
+        return [[(int(j), float(row[j])) for j in cols] for row, cols in
+                zip(self.components_, _top_columns(self.components_, n), strict=True)]
+
+    def state(self) -> dict[str, Any]:
+        """The fitted model as plain data (lists and numbers), enough for :meth:`from_state` and transform."""
+        state: dict[str, Any] = {"method": self.method, "n_topics": self.n_topics_, "keys": list(self.keys_)}
+        state["components"] = [_sparse_row(row) for row in self.raw_components_]
+        if self.method == "nmf":
+            state["idf"] = [float(f"{v:.6g}") for v in self.idf_]
+        else:
+            state["doc_topic_prior"] = self.doc_topic_prior_
+        return state
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> TopicModel:
+        """A model that can :meth:`transform` (not refit) from :meth:`state` data."""
+        model = cls(state["n_topics"], method=state["method"])
+        model.n_topics_ = int(state["n_topics"])
+        model.keys_ = tuple(state["keys"])
+        dense = np.zeros((model.n_topics_, len(model.keys_)))
+        for t, row in enumerate(state["components"]):
+            dense[t, row["i"]] = row["w"]
+        model.raw_components_ = dense
+        model.components_ = _normalise_rows(dense)
+        model.idf_ = np.asarray(state["idf"], dtype=np.float64) if model.method == "nmf" else None
+        model.doc_topic_prior_ = state.get("doc_topic_prior")
+        return model
+
+    def transform(self, counts: sparse.csr_matrix) -> np.ndarray:
+        """Topic shares of documents given as counts over ``keys_`` (columns in the same order)."""
+        counts = sparse.csr_matrix(counts, dtype=np.float64)
+        if self.method == "nmf":
+            from sklearn.decomposition import non_negative_factorization
+
+            data = _tfidf(counts, self.idf_)
+            weights, _, _ = non_negative_factorization(
+                data, H=self.raw_components_, n_components=self.n_topics_, update_H=False, max_iter=400,
+                random_state=self.random_state)
+            return _nmf_shares(weights, self.raw_components_)
+        return _lda_fold_in(counts, self.raw_components_, float(self.doc_topic_prior_))
+
+
+# -- helpers ---------------------------------------------------------------------------------------------------
+
+
+def _weighted_mean(coherence: np.ndarray, shares: np.ndarray) -> float:
+    """Coherence of the topic an average word of the corpus belongs to: per-topic scores weighted by size."""
+    sizes = shares.sum(axis=0)
+    total = float(sizes.sum())
+    return float(coherence.mean()) if total == 0 else float((coherence * sizes).sum() / total)
+
+
+def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    data = counts.copy().astype(np.float64)
+    data.data = np.log1p(data.data)
+    data = data @ sparse.diags(idf)
+    norms = np.sqrt(np.asarray(data.multiply(data).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ data)
+
+
+def _nmf_shares(weights: np.ndarray, components: np.ndarray) -> np.ndarray:
+    mass = weights * components.sum(axis=1)[None, :]
+    return _normalise_rows(mass)
+
+
+def _normalise_rows(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values, dtype=np.float64)
+    totals = values.sum(axis=1, keepdims=True)
+    totals[totals == 0] = 1.0
+    return values / totals
+
+
+def _top_columns(components: np.ndarray, n: int) -> list[list[int]]:
+    out = []
+    for row in components:
+        order = np.argsort(-row, kind="stable")[:n]
+        out.append([int(j) for j in order if row[j] > 0])
+    return out
+
+
+def _sparse_row(row: np.ndarray, *, relative: float = 1e-5) -> dict[str, list[Any]]:
+    """A topic-term row as its non-negligible entries, rounded to 5 significant digits (small JSON)."""
+    cutoff = float(row.max()) * relative if row.size else 0.0
+    idx = np.flatnonzero(row > cutoff)
+    return {"i": [int(i) for i in idx], "w": [float(f"{row[i]:.5g}") for i in idx]}
+
+
+def _lda_fold_in(counts: sparse.csr_matrix, topic_word: np.ndarray, prior: float, iterations: int = 100) -> np.ndarray:
+    """Variational E-step of LDA for new documents with the topics held fixed (what LDA's transform does)."""
+    from scipy.special import digamma
+
+    exp_beta = np.exp(digamma(topic_word) - digamma(topic_word.sum(axis=1))[:, None])  # topics × terms
+    shares = np.zeros((counts.shape[0], topic_word.shape[0]))
+    for i in range(counts.shape[0]):
+        start, end = counts.indptr[i], counts.indptr[i + 1]
+        if start == end:
+            continue
+        cols, cnts = counts.indices[start:end], counts.data[start:end]
+        beta = exp_beta[:, cols]
+        gamma = np.ones(topic_word.shape[0])
+        exp_theta = np.exp(digamma(gamma) - digamma(gamma.sum()))
+        for _ in range(iterations):
+            norm = exp_theta @ beta + 1e-100
+            new_gamma = prior + exp_theta * (beta @ (cnts / norm))
+            exp_theta = np.exp(digamma(new_gamma) - digamma(new_gamma.sum()))
+            done = np.abs(new_gamma - gamma).mean() < 1e-3
+            gamma = new_gamma
+            if done:
+                break
+        shares[i] = gamma / gamma.sum()
+    return shares
