@@ -8,10 +8,10 @@ the command line, as a user would. Measured:
   count error in occurrences;
 - **emerging terms**: for each later period, the planted direction of every term (from its curve: mean planted
   rate up by half or more = rising, down by a third or more = falling, else flat) against ``trends --emerging``:
-  the rank of each planted rising/falling term in its list (1 = top; "strong" when the rate doubles or halves, or
-  the term is new; planted rates under 1 per 10,000 words in both periods are "rare" and not judged), also counted without the words of the
-  planted terms' own carrier sentences (they are planted alongside and rise with them), the z of flat terms,
-  and whether each planted new term is flagged ``new`` in the right period and first appears in the right year;
+  the rank of each planted rising/falling term in its list (1 = top; "strong" when the rate doubles or halves,
+  or the term is new; planted rates under 1 per 10,000 words in both periods are "rare" and not judged), also
+  counted without the words of the planted terms' own carrier sentences (they are planted alongside and rise
+  with them), the z of flat terms, and whether each planted new term is flagged ``new`` in the right period;
 - **speed**: wall time of ``add``, of ``trends`` (first run, which counts the terms, and later runs) and of
   ``trends --emerging``, each as a fresh process.
 

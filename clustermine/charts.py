@@ -8,7 +8,7 @@ Two kinds of output, because researchers need both:
   text, so „Clusterförderung“ stays searchable and editable), and periods resting on few documents are marked so
   nobody over-reads them;
 - strings for the terminal — :func:`sparkline` and :func:`sparklines` (``▁▂▃▄▅▆▇█``), falling back to ASCII on
-  terminals that cannot print those blocks.
+  terminals that cannot print those blocks, and :func:`terminal_text` to make any line printable there.
 
 All functions take plain Python data (labels, a mapping of series name → values), so any command can use them:
 ``trends`` and ``topics`` do. matplotlib is imported inside the drawing functions and only its object-oriented
@@ -37,6 +37,7 @@ __all__ = [
     "sparklines",
     "stacked_area_chart",
     "supports_unicode",
+    "terminal_text",
 ]
 
 #: Output formats, by file suffix.
@@ -74,6 +75,36 @@ def supports_unicode(stream: IO[str] | None = None) -> bool:
     except (UnicodeEncodeError, LookupError):
         return False
     return True
+
+
+_TYPOGRAPHY = str.maketrans({
+    "„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "·": "-",
+    "×": "x", "→": "->", **dict(zip(BLOCK_LEVELS, ASCII_LEVELS, strict=True)),
+})
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+
+
+def terminal_text(text: str, stream: IO[str] | None = None) -> str:
+    """``text`` as ``stream`` (stdout by default) can print it: unchanged on UTF-8; elsewhere typographic quotes,
+    dashes, ellipses and sparkline blocks become ASCII; umlauts stay on Latin-1 terminals and are spelt out on
+    ASCII ones ("ae"), and anything else unprintable becomes ``?``. Use it for every line a command prints, so
+    no terminal ever gets a traceback."""
+    stream = stream if stream is not None else sys.stdout
+    if supports_unicode(stream):
+        return text
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    plain = text.translate(_TYPOGRAPHY)
+    try:
+        plain.encode(encoding)
+        return plain
+    except UnicodeEncodeError:
+        plain = plain.translate(_UMLAUTS)  # an ASCII terminal: "Förderung" → "Foerderung", still readable
+    except LookupError:
+        encoding = "ascii"
+        plain = plain.translate(_UMLAUTS)
+    return plain.encode(encoding, errors="replace").decode(encoding)
 
 
 def sparkline(

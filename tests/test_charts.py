@@ -17,6 +17,7 @@ from clustermine.charts import (
     sparklines,
     stacked_area_chart,
     supports_unicode,
+    terminal_text,
 )
 
 PERIODS = ["1995–1999", "2000–2004", "2005–2009", "2010–2014"]
@@ -111,3 +112,12 @@ def test_unicode_detection_follows_the_stream_encoding() -> None:
     assert supports_unicode(io.TextIOWrapper(io.BytesIO(), encoding="utf-8"))
     assert not supports_unicode(io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
     assert not supports_unicode(io.TextIOWrapper(io.BytesIO(), encoding="ascii"))
+
+
+def test_terminal_text_never_fails_on_narrow_terminals() -> None:
+    line = "„Förderung“ · 1995–1999 … ▁▄█ ×"
+    assert terminal_text(line, io.TextIOWrapper(io.BytesIO(), encoding="utf-8")) == line
+    latin = terminal_text(line, io.TextIOWrapper(io.BytesIO(), encoding="latin-1"))
+    assert latin == '"Förderung" - 1995-1999 ... _~# x'
+    assert terminal_text(line, io.TextIOWrapper(io.BytesIO(), encoding="ascii")) == '"Foerderung" - 1995-1999 ... _~# x'
+    assert terminal_text("Ǆ", io.TextIOWrapper(io.BytesIO(), encoding="ascii")) == "?"

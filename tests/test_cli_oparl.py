@@ -148,3 +148,12 @@ def test_karlsruhe_dump_maps_reference_date_and_type(run_json) -> None:
         assert shown["council"]["paper_type"] == original["paperType"]
         assert shown["date"] == original["date"] and shown["date_rule"] == "oparl"
         assert shown["title"] == " ".join(original["name"].split())
+
+
+def test_body_filter_is_a_council_filter() -> None:
+    from clustermine.index import SearchFilters
+    from clustermine.index.query import Filter
+
+    filters = SearchFilters(bodies=("Stadt Karlsruhe", " "))
+    assert filters.bodies == ("Stadt Karlsruhe",) and not filters.is_empty()
+    assert filters.nodes() == [Filter("council", "Stadt Karlsruhe")]

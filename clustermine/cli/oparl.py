@@ -87,8 +87,8 @@ class ImportProgress:
               help="Walk the whole paper list, not only what changed since the last complete run.")
 @click.option("--rate", type=click.FloatRange(0), default=2.0, show_default=True,
               help="At most this many requests per second (0: no limit).")
-@click.option("--timeout", type=click.FloatRange(0.01), default=60.0, show_default=True,
-              help="Seconds to wait for the server before asking again.")
+@click.option("--timeout", type=click.FloatRange(0.01), default=120.0, show_default=True,
+              help="Seconds to wait for the server's answer before asking again (some take a minute per page).")
 @click.option("--retries", type=click.IntRange(0, 20), default=3, show_default=True,
               help="How often a request is repeated after a busy or failing server (429, 5xx, time-out).")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), help="Worker processes reading files (default: all cores).")

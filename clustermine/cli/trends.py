@@ -65,7 +65,11 @@ def count_terms_first(settings: Settings, store: Any) -> None:
 
 def note(settings: Settings, text: str) -> None:
     if not settings.quiet:
-        click.echo(f"Note: {text}", err=True)
+        import sys
+
+        from clustermine.charts import terminal_text
+
+        click.echo(terminal_text(f"Note: {text}", sys.stderr), err=True)
 
 
 @cli.command()
@@ -153,8 +157,11 @@ def _check_usage(terms: tuple[str, ...], by: str, bin_years: int, periods: Any, 
         raise click.UsageError("give --periods or --bin, not both")
     if emerging and (by != "year" or include_undated or plot):
         raise click.UsageError("--emerging compares periods of time: it takes no --by, --include-undated or --plot")
-    if emerging_only and not emerging:
-        raise click.UsageError("--all-words and --keep-places only go with --emerging")
+    given = _given_on_command_line()
+    if not emerging and (emerging_only or given & {"min_count", "min_docs"}):
+        raise click.UsageError("--all-words, --keep-places, --min-count and --min-docs only go with --emerging")
+    if "top" in given and not emerging and by != "region":
+        raise click.UsageError("--top goes with --by region or --emerging")
     if plot and by != "year":
         raise click.UsageError("--plot draws lines over time; use it with --by year")
     if plot:
@@ -165,6 +172,12 @@ def _check_usage(terms: tuple[str, ...], by: str, bin_years: int, periods: Any, 
         if Path(plot).suffix.lower() not in CHART_FORMATS:
             raise click.BadParameter(f"must end in {', '.join(CHART_FORMATS)}. Got {plot!r} instead.",
                                      param_hint="--plot")
+
+
+def _given_on_command_line() -> set[str]:
+    """Names of the parameters the user typed (not defaults), to refuse options that would be ignored."""
+    ctx = click.get_current_context()
+    return {name for name in ctx.params if ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE}
 
 
 def _bins(store: Any, doc_ids: list[str] | None, size: int, years: tuple[int, int] | None) -> list[tuple[int, int]]:
@@ -179,20 +192,33 @@ def _bins(store: Any, doc_ids: list[str] | None, size: int, years: tuple[int, in
 # ------------------------------------------------------------------------------------------------ rendering
 
 
+def echo(text: str = "") -> None:
+    """Print a line to stdout in a form the terminal can show (see ``charts.terminal_text``)."""
+    from clustermine.charts import terminal_text
+
+    click.echo(terminal_text(text))
+
+
+def table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    from clustermine.charts import terminal_text
+
+    render_table([{k: None if v is None else terminal_text(str(v)) for k, v in row.items()} for row in rows], columns)
+
+
 def render_trends(result: Any) -> None:
     from clustermine.charts import sparklines, supports_unicode
 
     names = ", ".join(f"„{spec.text}“" for spec in result.terms)
     grouping = {"year": "period", "doctype": "document type", "region": "region"}[result.by]
-    click.echo(f"{names} per 10,000 words, by {grouping} · {result.n_docs} documents, "
+    echo(f"{names} per 10,000 words, by {grouping} · {result.n_docs} documents, "
                f"{result.n_tokens:,} words")
     if result.by == "year" and len(result.groups) > 1:
-        click.echo()
+        echo()
         for line in sparklines(result.series(), shared_scale=True, unicode=supports_unicode()):
-            click.echo(line)
+            echo(line)
         first, last = result.groups[0].label, result.groups[-1].label
-        click.echo(f"{'':{max(len(s.text) for s in result.terms)}}  {first} … {last}")
-    click.echo()
+        echo(f"{'':{max(len(s.text) for s in result.terms)}}  {first} … {last}")
+    echo()
     rows = []
     for row in result.rows:
         rows.append({
@@ -213,13 +239,13 @@ def render_trends(result: Any) -> None:
         row[f"docs_in_{heading}"] = row.pop("docs_in_period")
     columns = ["term", heading] + (["level"] if result.by == "region" else [])
     columns += ["per_10k", "alone", "in_compounds", "docs", f"docs_in_{heading}", "share", "note"]
-    render_table(rows, columns)
+    table(rows, columns)
     from clustermine.charts import THIN_BELOW
 
     if any(row.thin for row in result.rows):
-        click.echo(f"\nthin: fewer than {THIN_BELOW} documents in the {heading}; read with care.")
+        echo(f"\nthin: fewer than {THIN_BELOW} documents in the {heading}; read with care.")
     if any(spec.kind == "prefix" for spec in result.terms):
-        click.echo("A prefix counts words beginning with it; inside compounds it is not counted (in_compounds –).")
+        echo("A prefix counts words beginning with it; inside compounds it is not counted (in_compounds –).")
 
 
 def render_emerging(result: Any, *, as_json: bool) -> None:
@@ -229,18 +255,18 @@ def render_emerging(result: Any, *, as_json: bool) -> None:
     settings = result.settings
     words = "all words" if settings["all_words"] else "nouns and noun phrases"
     words += "" if settings.get("keep_places") else " except place names"
-    click.echo(f"Emerging terms: whole-word counts of {words}, at least {settings['min_count']} occurrences in "
+    echo(f"Emerging terms: whole-word counts of {words}, at least {settings['min_count']} occurrences in "
                f"{settings['min_docs']} documents; z = weighted log-odds (informative Dirichlet prior)")
     for info in result.periods:
-        click.echo()
+        echo()
         what = "characteristic terms compared with" if info.label == result.periods[0].label else "compared with"
-        click.echo(click.style(f"{info.label}", bold=True)
-                   + f" · {info.docs} documents, {info.tokens:,} words · {what} {info.compared_with}")
+        echo(click.style(f"{info.label}", bold=True)
+                   + f" · {_plural(info.docs, 'document')}, {info.tokens:,} words · {what} {info.compared_with}")
         rows = [r for r in result.rows if r.period == info.label]
         if not rows:
-            click.echo("  (no term meets the minimum; try --min-count 2 or a wider selection)")
+            echo("  (no term meets the minimum; try --min-count 2 or a wider selection)")
             continue
-        render_table([
+        table([
             {
                 "term": r.term,
                 "direction": r.direction,
@@ -256,7 +282,7 @@ def render_emerging(result: Any, *, as_json: bool) -> None:
         ], ["term", "direction", "z", "count", "before", "per_10k", "delta", "docs", "new"])
         new = [r for r in rows if r.new]
         if new:
-            click.echo("new: " + ", ".join(f"{r.term} ({r.count})" for r in new))
+            echo("new: " + ", ".join(f"{r.term} ({r.count})" for r in new))
 
 
 def draw_trends(result: Any, output: str, *, query: str | None, filters: dict[str, Any]) -> str:
@@ -345,7 +371,7 @@ def concordance(settings: Settings, term: tuple[str, ...], query: str | None, al
 
 def render_concordance(result: Any, width: int) -> None:
     where = "" if result.compounds or not result.term.counts_compounds else " (compounds left out)"
-    click.echo(f"„{result.term.text}“: {_plural(result.total, 'occurrence')} in {_plural(result.docs, 'document')}"
+    echo(f"„{result.term.text}“: {_plural(result.total, 'occurrence')} in {_plural(result.docs, 'document')}"
                f"{where}"
                + (f"; showing the first {len(result.lines)} by date" if len(result.lines) < result.total else ""))
     if not result.lines:
@@ -355,13 +381,13 @@ def render_concordance(result: Any, width: int) -> None:
     for line in result.lines:
         if line.doc_id != current:
             current = line.doc_id
-            click.echo()
-            click.echo(click.style(f"{line.date or 'undated'} · {line.doctype} · {line.title or '(untitled)'}",
+            echo()
+            echo(click.style(f"{line.date or 'undated'} · {line.doctype} · {line.title or '(untitled)'}",
                                    bold=True) + f" · {line.doc_id[:8]}")
         match = click.style(line.match, bold=True, fg="yellow")
-        click.echo(f"  {marks.get(line.kind, ' ')} {line.left:>{width}} {match} {line.right}")
-    click.echo()
-    click.echo("~ another form of the word · + inside a compound")
+        echo(f"  {marks.get(line.kind, ' ')} {line.left:>{width}} {match} {line.right}")
+    echo()
+    echo("~ another form of the word · + inside a compound")
 
 
 def _plural(n: int, word: str) -> str:

@@ -57,12 +57,12 @@ def save_model(
     Shares of documents removed while the model was being fitted are skipped.
     """
     with store.transaction() as conn:
-        conn.execute("DELETE FROM topic_models")
         cursor = conn.execute(
             "INSERT INTO topic_models (created, settings, fingerprint, n_docs, topics) VALUES (?, ?, ?, ?, ?)",
             (now_iso(), _dumps(settings), fingerprint, n_docs, _dumps(payload)),
         )
         model_id = int(cursor.lastrowid or 0)
+        conn.execute("DELETE FROM topic_models WHERE id != ?", (model_id,))  # ids grow: a refit gets a new one
         conn.executemany(
             "INSERT INTO doc_topics (model_id, doc_id, topic, share) SELECT ?, id, ?, ? FROM documents WHERE id = ?",
             ((model_id, topic, share, doc_id) for doc_id, topic, share in shares),

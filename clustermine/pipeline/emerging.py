@@ -152,12 +152,13 @@ def emerging_terms(
         from clustermine.pipeline.topics import place_keys
 
         places = place_keys(matrix.keys, matrix.labels)
-        keep &= np.fromiter((key not in places for key in matrix.keys), dtype=bool, count=len(matrix.keys))
+        if places:
+            keep &= ~np.isin(np.asarray(matrix.keys, dtype=object), np.asarray(sorted(places), dtype=object))
     columns = np.flatnonzero(keep)
     whole = matrix.whole[:, columns].tocsr()
     seen = (matrix.whole + matrix.parts)[:, columns].tocsr()
-    keys = [matrix.keys[j] for j in columns]
-    labels = [matrix.labels[j] for j in columns]
+    keys = np.asarray(matrix.keys, dtype=object)[columns]
+    labels = np.asarray(matrix.labels, dtype=object)[columns]
 
     def indicator(rows_mask: Any) -> Any:
         rows = np.flatnonzero(rows_mask)
@@ -179,9 +180,7 @@ def emerging_terms(
     background = counts.sum(axis=0)
     used = background > 0  # keys seen only inside compounds, or only outside the periods, have nothing to compare
     counts, docs, seen_before = counts[:, used], docs[:, used], seen_before[:, used]
-    keys = [k for k, u in zip(keys, used, strict=True) if u]
-    labels = [label for label, u in zip(labels, used, strict=True) if u]
-    background = background[used]
+    keys, labels, background = keys[used], labels[used], background[used]
     alpha0 = prior_weight * background.sum() / len(periods)
     prior = alpha0 * background / max(background.sum(), 1.0)
     totals = counts.sum(axis=1)
@@ -215,8 +214,8 @@ def emerging_terms(
         rate_before = other / other_tokens * 10_000 if other_tokens else np.zeros_like(other)
         for j, direction in chosen.items():
             rows.append(EmergingRow(
-                term=labels[j],
-                key=keys[j],
+                term=str(labels[j]),
+                key=str(keys[j]),
                 period=labels_p[p],
                 direction=direction,
                 z=round(float(z[j]), 3),
@@ -233,8 +232,7 @@ def emerging_terms(
     order = {RISING: 0, CHARACTERISTIC: 0, FALLING: 1}
     rows.sort(key=lambda r: (labels_p.index(r.period), order[r.direction], -abs(r.z), r.term))
     settings = {"min_count": min_count, "min_docs": min_docs, "all_words": all_words, "keep_places": keep_places,
-                "top": top,
-                "prior_weight": prior_weight, "counts": "whole words"}
+                "top": top, "prior_weight": prior_weight, "counts": "whole words"}
     return EmergingResult(tuple(infos), tuple(rows), settings)
 
 

@@ -28,12 +28,17 @@ few small sharp ones (on the demo corpus it chose k=4 with 62 % of all words in 
 topic); diversity (distinct top terms) penalises models whose topics repeat each other's terms. The best score
 wins; ties go to the smaller k.
 
+The search always runs on NMF (``search_method``), also for LDA, which is then fitted once at the chosen k:
+scikit-learn's LDA takes ~20 s per fit on 5,000 documents against ~0.3 s for NMF, so an LDA search over 13
+values of k would take minutes. The bench (``bench/eval_topics.py``) compares this with LDA's own search.
+
 **New documents.** The fitted state (vocabulary, idf, topic–term matrix) is plain data (:meth:`TopicModel.state`)
 so a stored model can give shares to documents added after the fit without refitting (:meth:`transform`).
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -63,8 +68,10 @@ DOCS_PER_TOPIC = 5
 #: The automatic search tries k in [K_MIN, K_MAX] (fewer when the corpus is small).
 K_MIN = 3
 K_MAX = 15
+#: Weight of a term's own probability against its lift when LDA ranks top terms (0.6 as in LDAvis).
+RELEVANCE_LAMBDA = 0.6
 #: Boilerplate rule (see :func:`boilerplate_keys`): group size, share inside the group, share outside it.
-BOILERPLATE_MIN_GROUP = 10
+BOILERPLATE_MIN_GROUP = 5
 BOILERPLATE_INSIDE = 0.7
 BOILERPLATE_OUTSIDE = 0.15
 
@@ -115,12 +122,17 @@ def select_features(
     drop_keys: Collection[str] = (),
     nouns_only: bool = True,
     max_terms: int | None = None,
+    max_df: float | None = None,
 ) -> TopicFeatures:
     """Pick the topic-model columns from a :class:`~clustermine.pipeline.termmatrix.TermMatrix`.
 
     Keeps nouns and phrases (unless ``nouns_only=False``) whose key is not in ``drop_keys``; with
     ``max_terms``, only that many, those in most documents first. All rows are kept, so documents without any
     kept term still belong to the model (with no shares).
+
+    With ``max_df``, compound parts count only for terms found (in any form) in at most that share of the
+    documents: "Fläche" inside "Gewerbeflächen", "Büroflächen" and "Lagerflächen" is in nearly every document
+    of a regional corpus, and its parts would make it a top term of every topic; its own word still counts.
     """
     if parts_weight < 0:
         raise ValueError(f"parts_weight must be >= 0. Got {parts_weight!r} instead.")
@@ -130,6 +142,9 @@ def select_features(
     whole = matrix.whole[:, keep].astype(np.float64)
     parts = matrix.parts[:, keep].astype(np.float64)
     presence = ((whole + parts) > 0).astype(np.float64).tocsr()
+    if parts_weight and max_df is not None:
+        everywhere = np.asarray(presence.sum(axis=0)).ravel() > max_df * max(1, presence.shape[0])
+        parts = (parts @ sparse.diags((~everywhere).astype(np.float64))).tocsr()
     counts = (whole + parts_weight * parts).tocsr() if parts_weight else whole.tocsr()
     if max_terms is not None and len(keep) > max_terms:
         df = np.asarray(presence.sum(axis=0)).ravel()
@@ -203,12 +218,14 @@ class TopicModel:
         k_range: Sequence[int] | None = None,
         random_state: int = 0,
         max_iter: int | None = None,
+        search_method: str | None = None,
     ) -> None:
         self.n_topics = n_topics
         self.method = method
         self.k_range = k_range
         self.random_state = random_state
         self.max_iter = max_iter
+        self.search_method = search_method
 
     # -- fitting ----------------------------------------------------------------------------------------------
 
@@ -232,8 +249,10 @@ class TopicModel:
             candidates = list(self.k_range) if self.k_range is not None else list(k_candidates(n_docs))
             needed = DOCS_PER_TOPIC * (min(candidates) if candidates else K_MIN)
         if n_docs < needed or not candidates:
+            n_rows = features.counts.shape[0]
+            usable = f" ({n_docs} with terms that other documents share)" if n_docs < n_rows else ""
             raise TooFewDocumentsError(
-                f"too few documents for a topic model: {n_docs} documents have terms, "
+                f"too few documents for a topic model: {n_rows} documents{usable}, "
                 f"{needed} are needed ({DOCS_PER_TOPIC} per topic)",
                 hint="add more documents, widen the selection, or ask for fewer topics with --k",
             )
@@ -244,14 +263,18 @@ class TopicModel:
                 hint="add more documents or ask for fewer topics with --k",
             )
         self.keys_ = features.keys
-        data = self._input(features)
+        self.idf_ = _idf(features) if self.method == "nmf" else None
+        totals = np.asarray(features.counts.sum(axis=0)).ravel()
+        self.term_frequency_ = totals / max(float(totals.sum()), 1e-12)
+        searcher = self.method if len(candidates) == 1 else (self.search_method or "nmf")
+        data = {method: self._input(features, method) for method in {searcher, self.method}}
         if on_start is not None:
-            on_start(len(candidates))
+            on_start(len(candidates) + (searcher != self.method))
         best: tuple[KScore, tuple[np.ndarray, np.ndarray, float | None], np.ndarray] | None = None
         scores = []
         for k in candidates:
-            shares, raw, prior = self._fit_k(data, k)
-            top = _top_columns(raw, N_COHERENCE_TERMS)
+            shares, raw, prior = self._fit_k(data[searcher], k, searcher)
+            top = _top_columns(self._ranking(raw, searcher), N_COHERENCE_TERMS)
             coherence = npmi_coherence(features.presence, top)
             entry = KScore(k, _weighted_mean(coherence, shares), topic_diversity(top))
             scores.append(entry)
@@ -261,6 +284,12 @@ class TopicModel:
                 on_step()
         assert best is not None
         chosen, (shares, raw, prior), coherence = best
+        if searcher != self.method:  # the k search ran on the fast method; fit the asked one at the chosen k
+            shares, raw, prior = self._fit_k(data[self.method], chosen.k, self.method)
+            coherence = npmi_coherence(features.presence,
+                                       _top_columns(self._ranking(raw, self.method), N_COHERENCE_TERMS))
+            if on_step is not None:
+                on_step()
         self.n_topics_ = chosen.k
         self.k_scores_ = tuple(scores)
         self.raw_components_ = raw
@@ -270,28 +299,25 @@ class TopicModel:
         self.coherence_ = coherence
         return self
 
-    def _input(self, features: TopicFeatures) -> sparse.csr_matrix:
-        if self.method == "lda":
-            self.idf_ = None
-            return features.counts
-        n = features.counts.shape[0]
-        df = np.asarray(features.presence.sum(axis=0)).ravel()
-        self.idf_ = np.log((1.0 + n) / (1.0 + df)) + 1.0
-        return _tfidf(features.counts, self.idf_)
+    def _input(self, features: TopicFeatures, method: str) -> sparse.csr_matrix:
+        return features.counts if method == "lda" else _tfidf(features.counts, _idf(features))
 
-    def _fit_k(self, data: sparse.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray, float | None]:
+    def _fit_k(self, data: sparse.csr_matrix, k: int, method: str) -> tuple[np.ndarray, np.ndarray, float | None]:
         """(document shares, topic-term matrix, LDA document-topic prior) of a model with ``k`` topics."""
-        if self.method == "nmf":
+        if method == "nmf":
             from sklearn.decomposition import NMF
+            from sklearn.exceptions import ConvergenceWarning
 
             nmf = NMF(n_components=k, init="nndsvda", random_state=self.random_state,
                       max_iter=self.max_iter or 400, tol=1e-4)
-            weights = nmf.fit_transform(data)
+            with warnings.catch_warnings():  # the best of 400 iterations is good enough; no console noise
+                warnings.simplefilter("ignore", category=ConvergenceWarning)
+                weights = nmf.fit_transform(data)
             return _nmf_shares(weights, nmf.components_), nmf.components_, None
         from sklearn.decomposition import LatentDirichletAllocation
 
         lda = LatentDirichletAllocation(n_components=k, learning_method="batch", random_state=self.random_state,
-                                        max_iter=self.max_iter or 25, evaluate_every=-1)
+                                        max_iter=self.max_iter or 15, max_doc_update_iter=50, evaluate_every=-1)
         shares = lda.fit_transform(data)
         shares[np.asarray(data.sum(axis=1)).ravel() == 0] = 0.0  # LDA gives empty documents the prior
         return shares, lda.components_, float(lda.doc_topic_prior_)
@@ -299,9 +325,26 @@ class TopicModel:
     # -- using a fitted model ---------------------------------------------------------------------------------
 
     def top_terms(self, n: int = 10) -> list[list[tuple[int, float]]]:
-        """Each topic's ``n`` heaviest terms as (column, weight) with weights summing to 1 over all terms."""
-        return [[(int(j), float(row[j])) for j in cols] for row, cols in
-                zip(self.components_, _top_columns(self.components_, n), strict=True)]
+        """Each topic's ``n`` top terms as (column, weight); weights are the topic's term distribution (summing to
+        1 over all terms). NMF ranks by weight; LDA by relevance (see :meth:`_ranking`)."""
+        ranked = _top_columns(self._ranking(self.components_, self.method), n)
+        return [[(int(j), float(row[j])) for j in cols] for row, cols in zip(self.components_, ranked, strict=True)]
+
+    def _ranking(self, components: np.ndarray, method: str) -> np.ndarray:
+        """What top terms are ranked by. NMF: the weights (TF-IDF already discounts terms found everywhere).
+        LDA on raw counts puts frequent general words ("Fläche", "Bericht") at the top of every topic, so its
+        terms are ranked by relevance ``λ·log p(w|t) + (1 − λ)·log(p(w|t) / p(w))`` with λ = 0.6 (Sievert and
+        Shirley's LDAvis measure), which keeps a topic's frequent words but prefers those typical of it."""
+        if method == "nmf":
+            return components
+        topic_word = _normalise_rows(components)
+        with np.errstate(divide="ignore"):
+            logs = np.log(topic_word)
+            lift = logs - np.log(np.maximum(self.term_frequency_, 1e-12))[None, :]
+        relevance = RELEVANCE_LAMBDA * logs + (1 - RELEVANCE_LAMBDA) * lift
+        relevance[topic_word <= 0] = -np.inf
+        return relevance - relevance[np.isfinite(relevance)].min() + 1.0 if np.isfinite(relevance).any() else \
+            topic_word
 
     def state(self) -> dict[str, Any]:
         """The fitted model as plain data (lists and numbers), enough for :meth:`from_state` and transform."""
@@ -350,6 +393,11 @@ def _weighted_mean(coherence: np.ndarray, shares: np.ndarray) -> float:
     sizes = shares.sum(axis=0)
     total = float(sizes.sum())
     return float(coherence.mean()) if total == 0 else float((coherence * sizes).sum() / total)
+
+
+def _idf(features: TopicFeatures) -> np.ndarray:
+    df = np.asarray(features.presence.sum(axis=0)).ravel()
+    return np.log((1.0 + features.counts.shape[0]) / (1.0 + df)) + 1.0
 
 
 def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:

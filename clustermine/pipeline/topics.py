@@ -87,12 +87,14 @@ class TopicSettings:
     max_df: float = 0.5
     max_terms: int = 10000
     seed: int = 0
+    search_method: str = "nmf"
     query: str | None = None
     filters: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise ValueError(f"method must be one of {', '.join(METHODS)}. Got {self.method!r} instead.")
+        for name in ("method", "search_method"):
+            if getattr(self, name) not in METHODS:
+                raise ValueError(f"{name} must be one of {', '.join(METHODS)}. Got {getattr(self, name)!r} instead.")
         if self.n_topics is not None and self.n_topics < 2:
             raise ValueError(f"n_topics must be at least 2. Got {self.n_topics!r} instead.")
         if self.parts_weight < 0:
@@ -307,9 +309,10 @@ def fit_topics(
     if not settings.keep_boilerplate:
         drop |= boilerplate_keys(matrix, document_types(store, matrix.doc_ids))
     features = select_features(matrix, parts_weight=settings.parts_weight, drop_keys=drop,
-                               max_terms=settings.max_terms)
+                               max_terms=settings.max_terms, max_df=settings.max_df)
     started = time.perf_counter()
-    model = TopicModel(settings.n_topics, method=settings.method, random_state=settings.seed)
+    model = TopicModel(settings.n_topics, method=settings.method, random_state=settings.seed,
+                       search_method=settings.search_method)
     model.fit(features, on_start=on_fit_start, on_step=on_fit)
     seconds = time.perf_counter() - started
     order = _by_size(model)

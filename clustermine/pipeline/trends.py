@@ -471,6 +471,11 @@ def compute_trends(
                 f"none of the {len(meta.doc_ids)} selected documents has a date",
                 hint="use --include-undated, or --by doctype",
             )
+        if not any(members[i] for i, g in enumerate(groups) if g.label != UNDATED) and not include_undated:
+            raise EmptySelectionError(
+                "no selected document is dated in " + ", ".join(g.label for g in groups),
+                hint="choose periods that contain documents (see 'clustermine stats')",
+            )
         undated = int((meta.year < 0).sum())
         if undated and not include_undated:
             notes.append(f"{_n(undated, 'undated document is', 'undated documents are')} left out "

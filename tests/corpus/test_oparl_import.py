@@ -216,3 +216,19 @@ def test_unreadable_files_are_reported_once(store, world) -> None:
     assert doc_of(store, "2023/0110")["format"] == "oparl"
     again = run(store, world, full=True)
     assert again.ok and again.counts()["files"]["failed"] == 0
+
+
+def test_the_cache_is_a_dump_for_re_analysis_without_requests(store, world, monkeypatch) -> None:
+    run(store, world)
+    cache = next((store.home / "oparl").iterdir())
+    assert {p.name for p in cache.iterdir()} >= {"paper", "body", "organization", "meeting", "files"}
+    world.log.clear()
+    offline = import_oparl(store, str(cache), ImportOptions(jobs=1))
+    assert offline.offline and offline.ok and not world.log
+    assert offline.counts()["papers"]["unchanged"] == PAPERS
+
+    monkeypatch.setattr("clustermine.corpus.oparl.importer.MAPPING_VERSION", "next")  # a clustermine that maps anew
+    remapped = import_oparl(store, str(cache), ImportOptions(jobs=1))
+    assert remapped.counts()["files"]["reused"] == FILES and not world.log
+    assert remapped.counts()["papers"]["unchanged"] == PAPERS  # the same mapping gives the same documents
+    assert doc_of(store, "2023/0101")["title"].startswith("Clusterförderung Gesundheitswirtschaft")

@@ -87,7 +87,7 @@ def test_file_metadata_main_and_attachment() -> None:
     assert own.info["oparl_paper"] == p.id and own.info["web"] == "https://ris.example.org/vo/7"
     extra = file_metadata(p, others[0], main=False, council=council(p))
     assert extra.title == "Clusterförderung Logistik – Anlage 1 Lageplan" and extra.doctype is None
-    assert extra.info["attachment_of"] == "2023/0007"
+    assert extra.info["attached_to"] == "2023/0007"
 
 
 def test_paper_document_for_a_paper_without_files() -> None:
@@ -132,3 +132,24 @@ def test_a_users_override_still_wins() -> None:
 def test_merge_council_without_analysis() -> None:
     given = CouncilPaper(number="1")
     assert merge_council(None, given) is given
+
+
+def test_downloads_are_checked_against_what_the_server_promised(tmp_path) -> None:
+    import hashlib
+
+    from clustermine.corpus.oparl.verify import check_bytes
+
+    pdf = tmp_path / "v.pdf"
+    pdf.write_bytes(b"%PDF-1.4 ...")
+    promised = OParlFile("f", file_name="v.pdf", size=3, sha1="00", mime_type="application/pdf")
+    checked = check_bytes(pdf, promised)
+    assert checked.problem is None and checked.sha256 == hashlib.sha256(b"%PDF-1.4 ...").hexdigest()
+    assert checked.notes == ("OParl gives the file size as 3 bytes, the download has 12",
+                             "the file's SHA-1 checksum does not match the one OParl gives")
+    page = tmp_path / "login.pdf"
+    page.write_bytes(b"\n <!DOCTYPE html><html>Anmeldung</html>")
+    assert "web page" in check_bytes(page, OParlFile("f", file_name="login.pdf")).problem
+    assert check_bytes(page, OParlFile("f", file_name="seite.html")).problem is None  # an HTML file may be HTML
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    assert check_bytes(empty, promised).problem == "the server sent an empty file"

@@ -16,7 +16,6 @@ continues, downloading nothing twice.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -38,15 +37,14 @@ from clustermine.corpus.oparl.objects import (
     parse_moment,
     parse_paper,
 )
+from clustermine.corpus.oparl.report import FILE_STATUSES, PAPER_STATUSES, FileResult, ImportReport, PaperResult
 from clustermine.corpus.oparl.sources import Body, DumpSource, FileUnavailable, ServerSource
+from clustermine.corpus.oparl.verify import check_bytes
 from clustermine.corpus.oparl.walker import ListWalk
 from clustermine.corpus.store import CorpusStore
 from clustermine.corpus.workers import KillablePool, TaskFailure
 from clustermine.model import CouncilPaper, Document
 from clustermine.pipeline.annotate import EntitySettings
-
-PAPER_STATUSES = ("new", "updated", "unchanged", "failed")
-FILE_STATUSES = ("downloaded", "reused", "failed", "missing")
 
 #: Part of every stored paper fingerprint: a clustermine whose mapping differs maps every paper again
 #: (from the cached files, without downloading them).
@@ -79,101 +77,6 @@ class ImportOptions:
     read_timeout: float = 120.0
     memory_mb: int | None = 2048
     entities: EntitySettings | None = None
-
-
-@dataclass
-class FileResult:
-    """What happened to one file: downloaded, reused (had it already), failed, or missing (offline)."""
-
-    id: str
-    name: str
-    url: str | None
-    status: str
-    doc_id: str | None = None
-    reason: str | None = None
-    hint: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if v is not None}
-
-
-@dataclass
-class PaperResult:
-    """What happened to one paper: new, updated, unchanged or failed; its documents, files and data problems."""
-
-    id: str
-    status: str
-    reference: str | None = None
-    title: str | None = None
-    body: str | None = None
-    doc_ids: list[str] = field(default_factory=list)
-    files: list[FileResult] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    reason: str | None = None
-    hint: str | None = None
-
-    @property
-    def label(self) -> str:
-        return self.reference or (self.title or "")[:60] or self.id
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {k: v for k, v in self.__dict__.items() if v is not None and k != "files"}
-        data["files"] = [f.to_dict() for f in self.files]
-        return data
-
-
-@dataclass
-class ImportReport:
-    """The summary of one import run."""
-
-    source: str
-    offline: bool = False
-    bodies: list[str] = field(default_factory=list)
-    papers: list[PaperResult] = field(default_factory=list)
-    lists: list[ListWalk] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    skipped: dict[str, int] = field(default_factory=lambda: {"since": 0, "paper_type": 0, "deleted": 0})
-    duplicates: int = 0
-    requests: int = 0
-    seconds: float = 0.0
-    interrupted: bool = False
-    limit_reached: bool = False
-
-    def counts(self) -> dict[str, dict[str, int]]:
-        papers = dict.fromkeys(PAPER_STATUSES, 0)
-        files = dict.fromkeys(FILE_STATUSES, 0)
-        for paper in self.papers:
-            papers[paper.status] += 1
-            for file in paper.files:
-                files[file.status] += 1
-        return {"papers": papers, "files": files}
-
-    @property
-    def failed_lists(self) -> list[ListWalk]:
-        return [w for w in self.lists if w.failed]
-
-    @property
-    def ok(self) -> bool:
-        counts = self.counts()
-        return not (counts["papers"]["failed"] or counts["files"]["failed"] or self.failed_lists
-                    or self.interrupted)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "offline": self.offline,
-            "counts": self.counts(),
-            "skipped": dict(self.skipped),
-            "duplicates": self.duplicates,
-            "bodies": list(self.bodies),
-            "lists": [w.to_dict() for w in self.lists],
-            "requests": self.requests,
-            "seconds": round(self.seconds, 2),
-            "interrupted": self.interrupted,
-            "limit_reached": self.limit_reached,
-            "notes": list(self.notes),
-            "papers": [p.to_dict() for p in self.papers],
-        }
 
 
 def is_url(target: str) -> bool:
@@ -460,7 +363,7 @@ class _Import:
         except HttpError as exc:
             return self._file_failed(work, result, exc.message, exc.hint)
         result.status = "downloaded" if fetched.downloaded else "reused"
-        checked = _check_bytes(fetched.path, file)
+        checked = check_bytes(fetched.path, file)
         if checked.problem:
             if not self.source.offline:
                 fetched.path.unlink(missing_ok=True)  # a later run downloads it again
@@ -473,7 +376,8 @@ class _Import:
         known = self.store.doc_id_for_hash(checked.sha256)
         if known is not None:  # the bytes are in the corpus already: only the metadata may be new
             with self.store.transaction():
-                work.changed |= state.update_metadata(self.store, known, external)
+                if known not in work.result.doc_ids:  # two files of one paper with the same bytes: first wins
+                    work.changed |= state.update_metadata(self.store, known, external)
                 self._link(work, file.url, known, checked.sha256, checked.size)
             result.doc_id = known
             self._emit_file(result)
@@ -534,7 +438,7 @@ class _Import:
             for n, entry in enumerate(entries):
                 if existing is None and n == 0:
                     entry.work.changed = True
-                else:  # a copy of a file another paper brought, or stored meanwhile
+                elif doc.id not in entry.work.result.doc_ids:  # a file another paper brought, or stored meanwhile
                     entry.work.changed |= state.update_metadata(self.store, doc.id, entry.external)
                 entry.result.doc_id = doc.id
                 self._link(entry.work, entry.file.url or doc.source, doc.id, doc.content_hash or doc.id, doc.size)
@@ -575,49 +479,6 @@ class _Import:
 
 
 # -- helpers ---------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Checked:
-    sha256: str
-    size: int
-    problem: str | None = None
-    hint: str | None = None
-    notes: tuple[str, ...] = ()
-
-
-def _check_bytes(path: Path, file: OParlFile) -> _Checked:
-    """Hash the file and compare it with what the server said (size, checksums, that a PDF is a PDF)."""
-    sha256 = hashlib.sha256()
-    sha1 = hashlib.sha1(usedforsecurity=False) if file.sha1 else None
-    sha512 = hashlib.sha512() if file.sha512 else None
-    size = 0
-    head = b""
-    with open(path, "rb") as handle:
-        while chunk := handle.read(1 << 20):
-            if not head:
-                head = chunk[:1024]
-            size += len(chunk)
-            for digest in (sha256, sha1, sha512):
-                if digest is not None:
-                    digest.update(chunk)
-    checked = _Checked(sha256.hexdigest(), size)
-    if size == 0:
-        return _Checked(checked.sha256, 0, "the server sent an empty file",
-                        "the file may be missing on the server; nothing to do unless it persists")
-    stripped = head.lstrip().lower()
-    named = (file.file_name or file.url or "").lower().split("?")[0]
-    expects_pdf = (file.mime_type or "").endswith("pdf") or named.endswith(".pdf")
-    if expects_pdf and b"%PDF" not in head and stripped.startswith((b"<!doctype html", b"<html", b"<?xml", b"{")):
-        return _Checked(checked.sha256, size, "the server sent a web page or error message instead of the PDF",
-                        f"the file may need a login or be gone; open {file.url} in a browser")
-    notes = []
-    if file.size is not None and file.size != size:
-        notes.append(f"OParl gives the file size as {file.size} bytes, the download has {size}")
-    for name, expected, digest in (("SHA-1", file.sha1, sha1), ("SHA-512", file.sha512, sha512)):
-        if expected and digest is not None and digest.hexdigest() != expected:
-            notes.append(f"the file's {name} checksum does not match the one OParl gives")
-    return _Checked(checked.sha256, size, notes=tuple(notes))
 
 
 def _with_notes(external: ExternalMetadata, notes: tuple[str, ...]) -> ExternalMetadata:

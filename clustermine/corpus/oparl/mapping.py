@@ -85,7 +85,7 @@ def paper_info(paper: OParlPaper) -> dict[str, str]:
     if paper.web:
         info["web"] = paper.web
     if paper.version:
-        info["oparl_version"] = paper.version
+        info["oparl_spec"] = paper.version
     return info
 
 
@@ -100,7 +100,7 @@ def file_metadata(paper: OParlPaper, file: OParlFile, *, main: bool, council: Co
     if file.file_name:
         info["file_name"] = file.file_name
     if not main:
-        info["attachment_of"] = paper.reference or paper.id
+        info["attached_to"] = paper.reference or paper.id
     return ExternalMetadata(
         rule=RULE,
         source=file.url,

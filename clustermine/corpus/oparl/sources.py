@@ -197,15 +197,17 @@ class ServerSource(SourceBase):
         if not urls:
             raise FileUnavailable("the file has no accessUrl or downloadUrl",
                                   hint="the server lists the file without saying where it is; nothing to do")
-        for n, url in enumerate(urls):
+        gone: HttpError | None = None
+        for url in urls:  # downloadUrl first; when it is gone, accessUrl may still work
             try:
                 self.client.download(url, target, max_bytes=MAX_FILE_BYTES)
                 return Fetched(target, downloaded=True)
             except HttpError as exc:
-                if exc.status in (404, 410) and n + 1 < len(urls):
-                    continue  # downloadUrl gone, accessUrl may still work
-                raise
-        raise AssertionError("unreachable")
+                if exc.status not in (404, 410):
+                    raise
+                gone = exc
+        assert gone is not None
+        raise gone
 
 
 # -- a dump on disk --------------------------------------------------------------------------------------------
