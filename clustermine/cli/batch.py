@@ -142,7 +142,7 @@ def write_rows(settings: Settings, rows: list[dict[str, Any]], output: Path, que
 def run_batch(settings: Settings, store: Any, queries: list[BatchQuery], *, output: Path | None, as_json: bool,
               **options: Any) -> bool:
     """Run every query with the same filters and paging; returns True when all of them ran."""
-    from clustermine.index.search import search
+    from clustermine.index.engine import search
 
     rows: list[dict[str, Any]] = []
     ok = True

@@ -320,7 +320,7 @@ def _select(settings: Settings, store: Any, query: str, filters: dict[str, Any],
 def _snippets(store: Any, query: str, filters: Any, ids: list[str], *, collapse: bool, fmt: str,
               depth: int | None = None) -> dict[str, str]:
     """The search passage of each selected document, for the formats that show one (Markdown, CSV)."""
-    from clustermine.index.search import search
+    from clustermine.index.engine import search
 
     if not query or fmt not in ("markdown", "csv") or not ids:
         return {}

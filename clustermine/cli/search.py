@@ -54,7 +54,7 @@ def build_filters(options: dict[str, Any]) -> Any:
 def ensure_index(settings: Settings, store: Any) -> None:
     """Build the index when it is missing or was built by another clustermine version (sync rebuilds then)."""
     from clustermine.index import index_path, sync_index
-    from clustermine.index.search import open_searcher
+    from clustermine.index.engine import open_searcher
     from clustermine.index.storage import IndexOutdatedError
 
     try:
@@ -99,7 +99,7 @@ def search(settings: Settings, query: tuple[str, ...], limit: int, page: int, so
       clustermine search '"Wachstums- und Beschäftigungspakt" NOT Dortmund' --type council_paper --years 2003-2010
       clustermine search --batch queries.txt --type council_paper -n 20 -o hits.csv
     """
-    from clustermine.index.search import search as run_search
+    from clustermine.index.engine import search as run_search
 
     text = " ".join(query).strip()
     if batch_file is not None:

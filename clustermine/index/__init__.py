@@ -20,17 +20,17 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from clustermine.index.filters import SearchFilters
     from clustermine.index.query import SYNTAX_HELP
-    from clustermine.index.search import SearchResult, search, select_ids, similar
+    from clustermine.index.engine import SearchResult, search, select_ids, similar
     from clustermine.index.storage import index_path
     from clustermine.index.writer import SyncReport, sync_index
 
 _EXPORTS = {
     "SearchFilters": "clustermine.index.filters",
     "SYNTAX_HELP": "clustermine.index.query",
-    "SearchResult": "clustermine.index.search",
-    "search": "clustermine.index.search",
-    "similar": "clustermine.index.search",
-    "select_ids": "clustermine.index.search",
+    "SearchResult": "clustermine.index.engine",
+    "search": "clustermine.index.engine",
+    "similar": "clustermine.index.engine",
+    "select_ids": "clustermine.index.engine",
     "index_path": "clustermine.index.storage",
     "SyncReport": "clustermine.index.writer",
     "sync_index": "clustermine.index.writer",

@@ -21,7 +21,7 @@ from tests.index.conftest import doc_ids
 
 def indexed(store: CorpusStore) -> set[str]:
     """File names of the documents the index holds (whether or not the store still has them)."""
-    from clustermine.index.search import open_searcher
+    from clustermine.index.engine import open_searcher
 
     by_id = {doc_id: name for name, doc_id in doc_ids(store).items()}
     with open_searcher(store.home) as (searcher, _):
@@ -214,3 +214,11 @@ def test_parallel_rebuild_gives_the_same_results(fresh: CorpusStore) -> None:
     assert sync_index(fresh, rebuild=True, procs=2).rebuilt
     assert {q: names(fresh, q) for q in expected} == expected
     assert sync_index(fresh).added == 0
+
+
+def test_facade_names_stay_functions_after_their_modules_are_imported() -> None:
+    import clustermine.index.engine  # noqa: F401 - importing the module must not shadow the facade function
+    from clustermine import index
+
+    assert callable(index.search) and index.search.__name__ == "search"
+    assert callable(index.select_ids) and callable(index.similar)
