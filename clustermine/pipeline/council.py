@@ -142,7 +142,9 @@ _NOT_SUBJECT = re.compile(
     r"Kreisr(?:at|ätin)\b|Ratsherr|Ratsfrau|Bezirks(?:verordnete|abgeordnete)|Bürgermeisteramt|Ortsverwaltung|"
     r"Stadtverwaltung|Kreisverwaltung|Landratsamt|Gedruckt\s+auf|\d+\s+Prozent\s+Recyclingpapier|Prozent\s+Recycling|"
     r"Seite\s+\d|Herrn?\b|Frau\b|An\s+(?:den|die)\b|Eingang|Unterzeichnet|unterzeichnet|vom\b|Sitzung|Plenarsitzung|"
-    r"\d+\.\s+Plenarsitzung|Beratungsfolge|Tagesordnung|TOP\b|Dez\.|Az\.|Tel\.|Telefon|E-Mail|Fax)",
+    r"\d+\.\s+Plenarsitzung|Beratungsfolge|Tagesordnung|TOP\b|Dez\.|Az\.|Tel\.|Telefon|E-Mail|Fax|"
+    # a parliamentary question's cover: who asks and who answers is not what it is about
+    r"(?:des|der)\s+Abgeordneten\b|der\s+Landesregierung\b|Antwort\s+der\b)",
 )
 # An address block (letters to the mayor) runs from "Herrn ..." to the next blank line.
 _ADDRESS_START = re.compile(r"^(?:Herrn?|Frau|An\s+(?:den|die|das))\b")

@@ -383,3 +383,13 @@ def test_beratungsfolge_rows_with_dash_separators() -> None:
         ("Haupt- und Finanzausschuss", "1995-04-06", "Empfehlung"),
         ("Rat der Stadt", "1995-04-27", "Beschluss"),
     ]
+
+
+def test_a_parliamentary_question_is_titled_by_its_topic_not_by_who_asks() -> None:
+    cover = (
+        "SCHLESWIG-HOLSTEINISCHER LANDTAG\n20. Wahlperiode\n\nDrucksache 20/3042\n11.03.2025\n\n"
+        "Kleine Anfrage\ndes Abgeordneten Jan-Hendrik Mehrens (SPD)\n\nund\n\nAntwort\n"
+        "der Landesregierung – Ministerium für Wirtschaft, Verkehr, Arbeit, Technologie und Tourismus\n\n"
+        "Zukunft der Landesclusterpolitik in Schleswig-Holstein\n\nVorbemerkung des Fragestellers:\n"
+    )
+    assert extract_council(cover).subject == "Zukunft der Landesclusterpolitik in Schleswig-Holstein"
