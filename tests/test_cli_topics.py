@@ -179,7 +179,7 @@ def test_a_selection_by_filters_is_kept_with_the_model(run_in: Callable[[bool], 
     model = as_json(result)["model"]
     assert model["settings"]["filters"] == {"doctypes": ["council_paper"]}
     assert 10 <= model["documents"] < 60
-    assert "--doctypes council_paper" in run("topics").stdout or "council_paper" in run("topics").stdout
+    assert "Documents: --type council_paper" in run("topics").stdout
     assert as_json(run("topics", "--refit", "--json"))["model"]["documents"] == model["documents"]
 
 
@@ -189,6 +189,8 @@ def test_errors_and_usage_errors(run_in: Callable[[bool], Run], tmp_path: Path) 
                  ["--doc", "abcd", "--by-year"]):
         result = run("topics", *args, expect=2)
         assert "Traceback" not in result.output
+    nowhere = run("topics", "--plot", tmp_path / "no" / "such" / "folder.png", expect=1)
+    assert nowhere.stderr.startswith("Error: the folder of the chart file")
     missing = run("topics", "--doc", "ffffffffff", expect=1)
     assert missing.stderr.startswith("Error: no document with id")
     nothing = run("topics", "--query", "Xylophonorchester", "--refit", expect=1)

@@ -5,7 +5,8 @@ or stable JSON (``--json``). Data goes to stdout; progress, per-file problems an
 libraries are imported inside the commands so that ``clustermine --help`` answers instantly.
 """
 
-from clustermine.cli import corpus as _corpus  # noqa: F401 - registers the commands
+from clustermine.cli import check as _check  # noqa: F401 - registers the commands
+from clustermine.cli import corpus as _corpus  # noqa: F401
 from clustermine.cli import entities as _entities  # noqa: F401
 from clustermine.cli import export as _export  # noqa: F401
 from clustermine.cli import oparl as _oparl  # noqa: F401

@@ -29,13 +29,21 @@ from clustermine.model import DOCTYPES
               help="Seconds allowed for reading one file.")
 @click.option("--memory-limit", type=click.IntRange(256), default=2048, show_default=True,
               help="Megabytes of memory allowed for reading one file.")
+@click.option("--ocr", type=click.Choice(["auto", "always", "never"]), default="auto", show_default=True,
+              help="Read scanned PDF pages with OCR (Tesseract): pages without text (auto), all pages, or none.")
+@click.option("--pdf-engine", type=click.Choice(["pdfium", "pdfminer"]), default=None,
+              help="How PDFs are read: pdfium (default; fast, pdfminer takes over files it cannot read) or "
+                   "pdfminer (pdfminer.six only).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Read the files on a Dask cluster (tcp://HOST:8786) instead of local processes; "
+                   "needs pip install 'clustermine[dask]'.")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, help="Seconds to wait if another run is writing.")
 @gazetteer_options
 @json_option
 @click.pass_obj
 def add(settings: Settings, paths: tuple[str, ...], doctype: str | None, date: str | None, jobs: int | None,
         timeout: float, memory_limit: int, wait: float, gazetteers: tuple[str, ...], persons: bool | None,
-        as_json: bool) -> None:
+        as_json: bool, ocr: str = "auto", pdf_engine: str | None = None, scheduler: str | None = None) -> None:
     """Add files, folders (recursively) and glob patterns to the corpus.
 
     Re-running on the same folder only reads what is new or changed. Files that cannot be read are reported
@@ -44,8 +52,9 @@ def add(settings: Settings, paths: tuple[str, ...], doctype: str | None, date: s
     \b
     Example:
       clustermine add Vorlagen/ berichte/*.pdf
-      clustermine add alte_scans/ --type council_paper --date 1998
+      clustermine add alte_scans/ --type council_paper --date 1998 --ocr always
       clustermine add Vorlagen/ --gazetteer meine_netzwerke.tsv
+      clustermine add archiv/ --scheduler tcp://rechenknoten1:8786
     """
     from clustermine.corpus import add_paths, update_entity_settings
     from clustermine.corpus.rebuild import rebuild_entities
@@ -63,7 +72,8 @@ def add(settings: Settings, paths: tuple[str, ...], doctype: str | None, date: s
         with LazyProgress(settings, "Reading") as bar:
             report = add_paths(store, list(paths), doctype=doctype, date=date, jobs=jobs, timeout=timeout,
                                memory_mb=memory_limit, wait=wait, entities=entity_settings,
-                               on_start=bar.start, on_file=on_file)
+                               on_start=bar.start, on_file=on_file, ocr=ocr, pdf_engine=pdf_engine,
+                               scheduler=scheduler)
         if not report.interrupted:
             with store.writer_lock(wait=wait):
                 # documents found with other gazetteers or settings are brought up to date, then the index

@@ -19,7 +19,6 @@ from clustermine.cli.app import cli
 from clustermine.cli.common import LazyProgress, Settings, emit_json, json_option
 from clustermine.cli.search import build_filters, ensure_index, search_options
 
-_FILTER_OPTIONS = ("doctypes", "years", "regions", "clusters", "programs", "orgs", "no_subregions")
 _CHART_SUFFIXES = (".png", ".svg", ".pdf")  # clustermine.charts.CHART_FORMATS, checked before any work
 
 
@@ -84,10 +83,12 @@ def topics(settings: Settings, k: int | None, method: str | None, keep_places: b
         by_year = True
     if doc_id and by_year:
         raise click.UsageError("--doc and --by-year/--plot show different things; use one of them")
-    chosen_filters = {name: filters.get(name) for name in _FILTER_OPTIONS if filters.get(name)}
+    chosen_filters = {name: value for name, value in filters.items() if value}  # the search_options given
     given = k is not None or method is not None or keep_places or keep_boilerplate or bool(query) \
         or bool(chosen_filters)
     with settings.store() as store:
+        if doc_id:
+            doc_id = store.resolve_id(doc_id)  # an unknown id fails before any fitting
         stored = load_topics(store)
         if given or stored is None:
             wanted = TopicSettings(method=method or "nmf", n_topics=k or None, keep_places=keep_places,
@@ -104,7 +105,7 @@ def topics(settings: Settings, k: int | None, method: str | None, keep_places: b
             model = stored
         status = _status(settings, store, model, selection)
         if doc_id:
-            _show_document(store, model, doc_id, status, as_json)
+            _show_document(store, model, doc_id, as_json)
         elif by_year:
             _show_by_year(store, model, status, plot, as_json, quiet=settings.quiet)
         else:
@@ -128,9 +129,13 @@ def _fit(settings: Settings, store: Any, wanted: Any, selection: list[str] | Non
     from clustermine.pipeline.topics import fit_topics
 
     with LazyProgress(settings, "Counting terms") as counting, LazyProgress(settings, "Fitting topic models") as bar:
+
+        def fitting(n: int) -> None:
+            counting.finish()  # close the counting bar before the fitting bar starts below it
+            bar.start(n)
+
         model = fit_topics(store, wanted, selection, on_count_start=counting.start, on_count=counting.advance,
-                           on_fit_start=lambda n: (counting.finish(), bar.start(n)), on_fit=bar.advance,
-                           wait=wait)
+                           on_fit_start=fitting, on_fit=bar.advance, wait=wait)
     if not settings.quiet:
         how = "chosen by coherence" if model.chosen_by == "coherence" else "as asked"
         click.echo(f"Fitted {model.settings.method.upper()} with {model.k} topics ({how}) on {model.n_docs} "
@@ -167,11 +172,15 @@ def _describe_settings(wanted: Any) -> str:
 
 
 def _describe_selection(wanted: Any) -> str:
-    parts = [f"query {wanted.query!r}"] if wanted.query else []
+    """The selection as the options that make it: ``--query 'Logistik'; --type council_paper; --years 2000-2010``."""
+    options = {param.name: param.opts[0] for param in search_options(lambda: None).__click_params__}
+    parts = [f"--query {wanted.query!r}"] if wanted.query else []
     for name, value in wanted.filters.items():
-        shown = "-".join(map(str, value)) if name == "years" else ", ".join(map(str, value)) \
-            if isinstance(value, list) else ""
-        parts.append(f"--{name.replace('_', '-')} {shown}".rstrip())
+        if name == "years":
+            shown = "-".join(map(str, value))
+        else:
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else ""
+        parts.append(f"{options.get(name, name)} {shown}".rstrip())
     return "; ".join(parts) or "all documents"
 
 
@@ -195,7 +204,7 @@ def _show_model(model: Any, status: Any, as_json: bool) -> None:
     for topic in model.topics:
         click.echo()
         head = f"{topic.id:>2}  {topic.label}"
-        tail = f"{topic.share:.0%} of the words · {topic.n_documents} documents"
+        tail = f"share {topic.share:.0%} · {topic.n_documents} documents"
         click.echo(click.style(head, bold=True) + " " * max(2, width - len(head) - len(tail) - 1) + tail)
         terms = " · ".join(f"{t.label} {t.weight:.3f}" for t in topic.terms[:10])
         click.echo(_cut(f"    {terms}", width))
@@ -205,7 +214,7 @@ def _show_model(model: Any, status: Any, as_json: bool) -> None:
             click.echo(_cut(line, width - len(suffix)).ljust(width - len(suffix)) + suffix)
 
 
-def _show_document(store: Any, model: Any, doc_id: str, status: Any, as_json: bool) -> None:
+def _show_document(store: Any, model: Any, doc_id: str, as_json: bool) -> None:
     from clustermine.pipeline.topics import document_topics
 
     result = document_topics(store, model, doc_id)
@@ -280,7 +289,7 @@ def _print_by_year(model: Any, prevalence: Any) -> None:
     width = shutil.get_terminal_size((100, 20)).columns
     label_width = max(12, min(40, width - 2 * (len(span) + 7) - 6))
     click.echo()
-    click.echo(f"{'':>2}  {'TOPIC':<{label_width}}  {'WORDS':<{len(span) + 5}}  DOCUMENTS (main topic)")
+    click.echo(f"{'':>2}  {'TOPIC':<{label_width}}  {'SHARE':<{len(span) + 5}}  DOCUMENTS (main topic)")
     for topic in model.topics:
         t = topic.id - 1
         mean_weight = sum(n * row[t] for n, row in zip(prevalence.documents, prevalence.weight, strict=True))
@@ -289,8 +298,10 @@ def _print_by_year(model: Any, prevalence: Any) -> None:
         click.echo(f"{topic.id:>2}  {_cut(topic.label, label_width):<{label_width}}  "
                    f"{line(prevalence.weight, t)} {mean_weight / total:>4.0%}  "
                    f"{line(prevalence.dominant, t)} {mean_docs / total:>4.0%}")
-    click.echo(f"\nSparklines run from {years[0]} to {years[-1]}, one character per year (blank: no documents); "
-               "each line has its own scale. Percentages: over all years.")
+    click.echo(f"\nSHARE: the topic's mean share of the year's documents; DOCUMENTS: the share of the year's "
+               "documents whose main topic it is.\nOne character per year from "
+               f"{years[0]} to {years[-1]} (blank: no documents), each line on its own scale; percentages over all "
+               "years.")
 
 
 def _cut(text: str, width: int) -> str:

@@ -19,13 +19,17 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from stat import S_ISREG
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from clustermine.corpus.paths import printable_path, storable_path
 from clustermine.corpus.sources import SourceFile, SourceProblem, WalkStats, expand_paths
 from clustermine.corpus.store import CorpusStore, now_iso
 from clustermine.corpus.workers import KillablePool, TaskFailure
 from clustermine.model import DOCTYPES, CouncilPaper, Document
 from clustermine.pipeline.annotate import EntitySettings
+
+if TYPE_CHECKING:
+    from clustermine.corpus.distributed import DaskPool
 
 HASH_CHUNK = 1 << 20
 STATUSES = ("added", "updated", "unchanged", "failed")
@@ -50,7 +54,7 @@ class FileOutcome:
 
     def line(self) -> str:
         """The one-line message for a failed file: path, what is wrong, what to do."""
-        text = f"{self.path}: {self.reason}"
+        text = f"{printable_path(self.path)}: {self.reason}"
         return f"{text} — {self.hint}" if self.hint else text
 
 
@@ -109,14 +113,23 @@ class ExtractTask:
     date: str | None = None
     entities: EntitySettings | None = None
     external: ExternalMetadata | None = None
+    ocr: str = "auto"  # scanned PDF pages: auto, always or never (see corpus.ocr)
+    pdf_engine: str | None = None  # pdfium or pdfminer; None: the default (see corpus.pdf)
+    terms: bool = False  # count terms for doc_terms in the worker (``add`` sets it)
+    known_splits: dict[str, tuple[str, ...]] | None = None  # compound splits other workers made (see Relay)
 
 
 @dataclass(frozen=True)
 class ExtractResult:
+    """A worker's result. ``terms`` is (token count, encoded counts) for ``doc_terms`` when the task asked for
+    them; ``splits`` are the compound splits the worker made for this file, for the writer's splitter cache."""
+
     document: Document
     signature: bytes | None
     buckets: tuple[tuple[int, int], ...]
     fingerprint: str | None = None
+    terms: tuple[int, bytes] | None = None
+    splits: dict[str, tuple[str, ...]] | None = None
 
 
 def file_hash(path: str | os.PathLike[str]) -> str:
@@ -140,6 +153,9 @@ def extract_document(task: ExtractTask) -> ExtractResult:
     from clustermine.pipeline.metadata import analyse
     from clustermine.pipeline.neardup import signature
 
+    splitter = _recording_splitter() if task.terms else None
+    if splitter is not None and task.known_splits:
+        splitter.add_entries(task.known_splits)
     path = Path(task.path)
     data = readers.read_file_bytes(path)
     try:
@@ -148,13 +164,13 @@ def extract_document(task: ExtractTask) -> ExtractResult:
         mtime = None
     content_hash = hashlib.sha256(data).hexdigest()
     name = (task.external.source_name if task.external else None) or path.name
-    extraction = readers.read_bytes(data, name)
+    extraction = readers.read_bytes(data, name, ocr=task.ocr, pdf_engine=task.pdf_engine)
     meta = analyse(extraction, source_name=name)
     doctype = task.doctype or meta.doctype
     date = task.date or meta.date
     doc = Document(
         id=document_id(content_hash),
-        source=str(path),
+        source=storable_path(path),
         format=extraction.format,
         title=meta.title or extraction.title or path.stem,
         doctype=doctype,
@@ -179,7 +195,28 @@ def extract_document(task: ExtractTask) -> ExtractResult:
         doc = replace(doc, entities=annotate(doc.text, task.entities, date=doc.date))
         fingerprint = task.entities.fingerprint()
     sig = signature(doc.text)
-    return ExtractResult(doc, sig.to_bytes() if sig else None, tuple(sig.buckets()) if sig else (), fingerprint)
+    terms = _term_counts(doc.text) if task.terms else None
+    return ExtractResult(doc, sig.to_bytes() if sig else None, tuple(sig.buckets()) if sig else (), fingerprint,
+                         terms, splitter.take_new() if splitter is not None else None)
+
+
+def _recording_splitter() -> Any:
+    """The process's compound splitter, noting the words it splits from now on (see ``ExtractResult.splits``)."""
+    from clustermine.pipeline.compounds import default_splitter
+
+    splitter = default_splitter()
+    splitter.record_new()
+    return splitter
+
+
+def _term_counts(text: str) -> tuple[int, bytes]:
+    """The document's term counts as ``doc_terms`` stores them: counted here, in the worker, so that ``trends``
+    and ``topics`` find every added document counted and the compound splits are made once, alongside the
+    entities."""
+    from clustermine.pipeline.terms import count_terms, encode_terms
+
+    counted = count_terms(text)
+    return counted.n_tokens, encode_terms(counted)
 
 
 def apply_external(doc: Document, external: ExternalMetadata) -> Document:
@@ -225,21 +262,42 @@ def add_paths(
     entities: EntitySettings | None = None,
     on_start: Callable[[int], None] | None = None,
     on_file: Callable[[FileOutcome], None] | None = None,
+    ocr: str = "auto",
+    pdf_engine: str | None = None,
+    scheduler: str | None = None,
+    terms: bool = True,
 ) -> AddReport:
     """Add files, folders and globs to the corpus; returns what happened to each file.
 
     ``entities`` switches entity extraction on with these settings (None: no entities). ``on_start`` receives
     the number of files found, ``on_file`` each outcome as it happens (for progress bars
-    and streaming error lines). Call inside ``store.writer_lock()``.
+    and streaming error lines). ``ocr`` (auto, always, never) says which pages of scanned PDFs are read with
+    OCR. ``pdf_engine`` (pdfium, pdfminer; None: the default) chooses how PDFs are read. ``scheduler`` (a Dask
+    scheduler address, ``tcp://host:8786``) reads the files on that cluster instead of local processes; the
+    documents are still stored here, one by one as they come back. ``terms`` counts each document's terms
+    (``doc_terms``, what ``trends`` and ``topics`` read) in the workers, with the entities, so that no separate
+    count is needed later. Call inside ``store.writer_lock()``.
     """
+    from clustermine.corpus.ocr import check_mode
+    from clustermine.corpus.pdf import check_engine
+    from clustermine.pipeline.compound_store import WORTH_LOADING, Relay, cache_path, load, merge
+
+    check_mode(ocr)
+    if pdf_engine is not None:
+        check_engine(pdf_engine)
     if doctype is not None and doctype not in DOCTYPES:
         raise ValueError(f"doctype must be one of {', '.join(DOCTYPES)}. Got {doctype!r} instead.")
+    pool: KillablePool[ExtractResult] | DaskPool[ExtractResult] | None = None
+    if scheduler:  # connect first: a wrong address should fail before the files are walked and hashed
+        from clustermine.corpus import distributed
+
+        pool = distributed.DaskPool(extract_document, scheduler=scheduler, timeout=timeout).connect()
     report = AddReport()
     emit = _emitter(report, on_file)
     files: list[SourceFile] = []
     for item in expand_paths(paths, exclude=[store.home], stats=report.walk):
         if isinstance(item, SourceProblem):
-            emit(FileOutcome(item.path, "failed", reason=item.reason, hint=item.hint))
+            emit(FileOutcome(storable_path(item.path), "failed", reason=item.reason, hint=item.hint))
         else:
             files.append(item)
     if on_start:
@@ -250,11 +308,20 @@ def add_paths(
     for source in files:
         task = _triage(store, source, doctype, date, waiting, emit)
         if task:
-            tasks.append(replace(task, entities=entities))
+            tasks.append(replace(task, entities=entities, ocr=ocr, pdf_engine=pdf_engine, terms=terms))
+    if terms and len(tasks) >= WORTH_LOADING:  # workers are forked from here: they start with the saved splits
+        load(cache_path(store.home))
 
-    pool: KillablePool[ExtractResult] = KillablePool(extract_document, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
+    if pool is None:
+        pool = KillablePool(extract_document, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
+
+    relay = Relay(2 * (getattr(pool, "jobs", None) or os.cpu_count() or 2) + 1)
+    feed = (replace(task, known_splits=relay.next_batch() or None) if task.terms else task for task in tasks)
     try:
-        for task, result in pool.run(tasks):
+        for task, result in pool.run(feed):
+            if not isinstance(result, TaskFailure) and result.splits:
+                merge(result.splits)  # the index writer (this process) then splits none of these words again
+                relay.learn(result.splits)
             if isinstance(result, TaskFailure):
                 # copies with the same bytes waited for this file; they fail for the same reason
                 for path in [task.path] + [p for p, _, _ in waiting.pop(task.content_hash, [])]:
@@ -297,9 +364,10 @@ def _triage(
         _fail(store, path, "not a regular file (a pipe, socket or device)",
               "copy the content into a normal file and add that", emit)
         return None
-    state = store.source_state(path)
+    key = storable_path(path)  # the name as the store keeps it (names that are no UTF-8 escaped)
+    state = store.source_state(key)
     if state and state.size == stat.st_size and state.mtime == stat.st_mtime:
-        _unchanged(store, path, state.doc_id, doctype, date, emit)
+        _unchanged(store, key, state.doc_id, doctype, date, emit)
         return None
     try:
         content_hash = file_hash(path)
@@ -315,13 +383,13 @@ def _triage(
     known = store.doc_id_for_hash(content_hash)
     if known:
         with store.transaction():
-            previous = store.link_source(path, known, content_hash, stat.st_size, stat.st_mtime)
+            previous = store.link_source(key, known, content_hash, stat.st_size, stat.st_mtime)
             if previous:
                 store.drop_if_orphaned(previous)
-        _unchanged(store, path, known, doctype, date, emit, duplicate=state is None or previous is not None)
+        _unchanged(store, key, known, doctype, date, emit, duplicate=state is None or previous is not None)
         return None
     if content_hash in waiting:
-        waiting[content_hash].append((path, stat.st_size, stat.st_mtime))
+        waiting[content_hash].append((key, stat.st_size, stat.st_mtime))
         return None
     waiting[content_hash] = []
     return ExtractTask(path, content_hash, doctype, date)
@@ -357,6 +425,7 @@ def _fail(store: CorpusStore, path: str, reason: str, hint: str | None, emit: Ca
         size, mtime = stat.st_size, stat.st_mtime
     except OSError:
         size, mtime = None, None
+    path = storable_path(path)
     with store.transaction():
         store.record_failure(path, reason, hint, size, mtime)
     emit(FileOutcome(path, "failed", reason=reason, hint=hint))
@@ -368,7 +437,9 @@ def _store_result(
     waiting: dict[str, list[tuple[str, int, float]]],
     emit: Callable[[FileOutcome], None],
 ) -> None:
+    from clustermine.corpus.termstore import put_term_row
     from clustermine.pipeline.neardup import Signature, link_kind
+    from clustermine.pipeline.terms import TERMS_FINGERPRINT
 
     doc = result.document
     extra_paths = waiting.pop(doc.content_hash or "", [])
@@ -376,6 +447,8 @@ def _store_result(
         existing = store.doc_id_for_hash(doc.content_hash or doc.id)
         if existing is None:
             store.put_document(doc, fingerprint=result.fingerprint)
+            if result.terms is not None:
+                put_term_row(store, doc.id, *result.terms, TERMS_FINGERPRINT)
         previous = store.link_source(doc.source, doc.id, doc.content_hash or doc.id, doc.size, doc.mtime)
         replaced = bool(previous and store.drop_if_orphaned(previous))
         for path, size, mtime in extra_paths:

@@ -15,10 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from clustermine.corpus.sniff import sniff_format
-from clustermine.errors import ClustermineError, EmptyDocumentError, UnreadableError
+from clustermine.errors import ClustermineError, EmptyDocumentError, NoTextLayerError, UnreadableError
 from clustermine.model import Extraction
 
-Reader = Callable[[bytes, str], Extraction]
+Reader = Callable[..., Extraction]  # (data, name, **options) -> Extraction
 
 #: Files larger than this are refused instead of being read into memory.
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -27,9 +27,9 @@ MAX_FILE_BYTES = 512 * 1024 * 1024
 def _lazy(module: str, function: str) -> Reader:
     """A reader that imports ``module`` only when it is first called."""
 
-    def read(data: bytes, name: str = "") -> Extraction:
+    def read(data: bytes, name: str = "", **options: str) -> Extraction:
         reader: Reader = getattr(importlib.import_module(module), function)
-        return reader(data, name)
+        return reader(data, name, **options)
 
     read.__name__ = function
     read.__qualname__ = function
@@ -56,8 +56,13 @@ _NO_TEXT_HINTS = {
 }
 
 
-def read_bytes(data: bytes, name: str = "") -> Extraction:
+def read_bytes(data: bytes, name: str = "", *, ocr: str = "auto", pdf_engine: str | None = None) -> Extraction:
     """Read a file's content; ``name`` (the file name) only breaks ties and shows up in messages.
+
+    ``ocr`` (``auto``, ``always``, ``never``) decides whether the pages of scanned PDFs are read with OCR
+    (:mod:`clustermine.corpus.ocr`; it needs Tesseract and says how to install it when it is missing).
+    ``pdf_engine`` (``pdfium``, ``pdfminer``; None: the default) chooses how PDFs are read
+    (:func:`clustermine.corpus.pdf.read_pdf`).
 
     Raises :class:`~clustermine.errors.UnreadableError` (or a subclass) for anything that cannot become
     text: unsupported or damaged formats, empty files, files with no text. Unexpected failures inside a
@@ -65,8 +70,13 @@ def read_bytes(data: bytes, name: str = "") -> Extraction:
     """
     kind = sniff_format(data, name)
     reader = READERS[kind]
+    scanned: NoTextLayerError | None = None
     try:
-        extraction = reader(data, name)
+        extraction = reader(data, name, **({"engine": pdf_engine} if kind == "pdf" and pdf_engine else {}))
+    except NoTextLayerError as exc:
+        if kind != "pdf":
+            raise
+        scanned = exc
     except ClustermineError:
         raise
     except RecursionError as exc:
@@ -77,6 +87,10 @@ def read_bytes(data: bytes, name: str = "") -> Extraction:
             f"could not read {kind} file: {type(exc).__name__}: {exc}",
             hint="the file may be damaged; if it opens elsewhere, please report it together with the file",
         ) from exc
+    if kind == "pdf":  # scanned pages: recognised with OCR where the mode and the machine allow
+        from clustermine.corpus.ocr import complete, rescue
+
+        extraction = rescue(data, scanned, ocr) if scanned else complete(data, extraction, ocr)
     if not extraction.text.strip():
         hint = _NO_TEXT_HINTS.get(kind, "the file holds only white space; check where it came from")
         raise EmptyDocumentError("no text found", hint=hint)

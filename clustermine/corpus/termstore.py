@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-__all__ = ["ids_needing_terms", "iter_term_blobs", "put_term_blobs", "term_row_count"]
+__all__ = ["ids_needing_terms", "iter_term_blobs", "put_term_blobs", "put_term_row", "term_row_count"]
 
 _BATCH = 500
 
@@ -37,6 +37,14 @@ def put_term_blobs(store: Any, rows: Iterable[tuple[str, int, bytes]], fingerpri
             )
             written += cursor.rowcount
     return written
+
+
+def put_term_row(store: Any, doc_id: str, n_tokens: int, blob: bytes, fingerprint: str) -> None:
+    """Store one document's counts inside the caller's transaction (``add`` writes them with the document)."""
+    store.conn.execute(
+        "INSERT OR REPLACE INTO doc_terms (doc_id, fingerprint, n_tokens, terms) VALUES (?, ?, ?, ?)",
+        (doc_id, fingerprint, n_tokens, blob),
+    )
 
 
 def iter_term_blobs(

@@ -46,6 +46,25 @@ def _limit_memory(megabytes: int | None) -> None:
         pass
 
 
+def call_task(func: Callable[[Any], Any], task: Any) -> tuple[str, Any]:
+    """``("ok", func(task))``, or ``("err", TaskFailure)`` for whatever reading the file raised.
+
+    Shared by the local workers and the Dask workers (:mod:`clustermine.corpus.distributed`), so that a file
+    fails with the same line wherever it was read.
+    """
+    try:
+        return ("ok", func(task))
+    except MemoryError:
+        return ("err", TaskFailure("MemoryError", "needs more memory than the per-file limit allows",
+                                   "raise --memory-limit, or split the file"))
+    except UnreadableError as exc:
+        return ("err", TaskFailure(type(exc).__name__, exc.message, exc.hint))
+    except Exception as exc:  # noqa: BLE001 - one bad file must never end the batch
+        detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        return ("err", TaskFailure(type(exc).__name__, f"unexpected error while reading: {detail}",
+                                   "please report this file to the clustermine developers"))
+
+
 def _worker_main(conn: Connection, func: Callable[[Any], Any], memory_mb: int | None) -> None:
     _limit_memory(memory_mb)
     while True:
@@ -55,17 +74,7 @@ def _worker_main(conn: Connection, func: Callable[[Any], Any], memory_mb: int | 
             return
         if task is None:
             return
-        try:
-            result: Any = ("ok", func(task))
-        except MemoryError:
-            result = ("err", TaskFailure("MemoryError", "needs more memory than the per-file limit allows",
-                                         "raise --memory-limit, or split the file"))
-        except UnreadableError as exc:
-            result = ("err", TaskFailure(type(exc).__name__, exc.message, exc.hint))
-        except Exception as exc:  # noqa: BLE001 - one bad file must never end the batch
-            detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-            result = ("err", TaskFailure(type(exc).__name__, f"unexpected error while reading: {detail}",
-                                         "please report this file to the clustermine developers"))
+        result = call_task(func, task)
         try:
             conn.send(result)
         except Exception as exc:  # noqa: BLE001 - e.g. a result that cannot be pickled

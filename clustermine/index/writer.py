@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ from clustermine.index.storage import INDEX_FORMAT, WHOOSH_NAME, IndexLocation, 
 from clustermine.index.storeview import document_states
 from clustermine.index.taxonomy import Taxonomy
 from clustermine.model import Document
+from clustermine.pipeline.compound_store import CACHE_NAME, WORTH_LOADING, borrowed
 
 #: Megabytes of postings whoosh buffers in memory before it spills a sorted run to disk.
 WRITER_LIMIT_MB = 256
@@ -47,9 +48,9 @@ MAX_PROCS = 4
 WRITER_OPTIONS: dict[str, Any] = {"limitmb": WRITER_LIMIT_MB, "compound": False}
 
 #: The compound splitter's per-word cache, kept beside the index generations: splitting a new word type costs
-#: ~5 ms (HanTa), so a rebuild or a sync of a corpus whose vocabulary was seen before becomes several times
-#: faster.
-COMPOUND_CACHE = "compound-cache.json"
+#: ~1 ms (HanTa), so a rebuild or a sync of a corpus whose vocabulary was seen before becomes several times
+#: faster. ``add`` fills it from its worker processes (see :mod:`clustermine.pipeline.compound_store`).
+COMPOUND_CACHE = CACHE_NAME
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,9 @@ def _update(
         if not (removed or added or changed):
             return SyncReport(0, 0, 0)
         taxonomy = Taxonomy.for_store(store) if added or changed else Taxonomy(None)
-        with _compound_cache(cache, enabled=cache is not None and bool(added or changed)):
+        # a few documents (``add`` of one file): their words came split from add's workers, or cost less than
+        # reading and writing the whole saved cache would
+        with _compound_cache(cache, enabled=cache is not None and len(added) + len(changed) >= WORTH_LOADING):
             writer = ix.writer(**WRITER_OPTIONS)
             try:
                 for doc_id in removed + changed:
@@ -180,20 +183,10 @@ def _update(
 
 @contextmanager
 def _compound_cache(path: Path | None, *, enabled: bool) -> Iterator[None]:
-    """Load the compound splitter's saved cache before indexing and save it after a successful run."""
-    if not enabled or path is None:
+    """Load the compound splitter's saved cache before indexing and save it after a successful run (when the
+    run split new words, or words split by ``add``'s workers were merged since the last save)."""
+    with borrowed(path, enabled=enabled):
         yield
-        return
-    from clustermine.errors import ClustermineError
-    from clustermine.pipeline.compounds import default_splitter
-
-    splitter = default_splitter()
-    before = splitter.cache_info().misses
-    with suppress(ClustermineError):  # damaged or from other rules: start afresh, it is only a cache
-        splitter.load_cache(path)
-    yield
-    if splitter.cache_info().misses != before or not path.exists():
-        splitter.save_cache(path)
 
 
 def _indexed_states(ix: Any) -> dict[str, DocState]:

@@ -68,6 +68,9 @@ CACHE_FORMAT = "clustermine-compound-cache"
 #: Hyphen-like characters a compound may be joined with ("EU-Strukturfonds").
 _SEGMENT = re.compile(r"[^-\u2010\u2011\u2012\u2013]+")
 _FUGE_S = ("es", "s")
+#: Longer runs of letters are left whole: HanTa's analysis grows with the square of the length (a 4,000-letter
+#: run in a damaged file took minutes), and the longest German compounds in use have about 60 letters.
+MAX_SPLIT_LETTERS = 64
 #: Endings of German place names ("Neunkirchen", "Ludwigsburg", "Ratingen"): a word HanTa leaves whole with one
 #: of these is not guessed apart, since it is far more often a name than a compound of known words.
 _PLACE_ENDINGS = ("kirchen", "hausen", "ingen", "burg", "dorf", "heim", "stedt", "leben", "rode", "born", "werth")
@@ -125,6 +128,7 @@ class CompoundSplitter:
         self.min_unknown_length = min_unknown_length
         self._lock = threading.RLock()
         self._ready = False
+        self._journal: list[str] | None = None
 
     def _settings(self) -> dict[str, Any]:
         return {
@@ -183,6 +187,8 @@ class CompoundSplitter:
                 self.cache_[key] = parts
                 if len(self.cache_) > self.cache_size:
                     self.cache_.popitem(last=False)
+                if self._journal is not None:
+                    self._journal.append(key)
         return parts
 
     def is_compound(self, word: str) -> bool:
@@ -203,6 +209,39 @@ class CompoundSplitter:
         self._setup()
         with self._lock:
             return CacheInfo(self.hits_, self.misses_, len(self.cache_), self.cache_size)
+
+    def record_new(self) -> None:
+        """Start noting the word types split from now on (for :meth:`take_new`); calling it again changes nothing.
+
+        Why: splitting a new word type costs about a millisecond (HanTa), and ``add`` meets each type in several
+        processes (entity and term workers, the index writer). A worker hands what it split to the writer
+        process with its result, so the writer never splits the same word again.
+        """
+        with self._lock:
+            if self._journal is None:
+                self._journal = []
+
+    def take_new(self) -> dict[str, tuple[str, ...]]:
+        """The word types split since the last call (or since :meth:`record_new`) with their parts."""
+        self._setup()
+        with self._lock:
+            keys, self._journal = self._journal or [], [] if self._journal is not None else None
+            return {key: self.cache_[key] for key in keys if key in self.cache_}
+
+    def add_entries(self, entries: dict[str, tuple[str, ...]]) -> int:
+        """Put splits made by another process with the same rules into the cache; returns how many were new."""
+        self._setup()
+        if not self.cache_size:
+            return 0
+        added = 0
+        with self._lock:
+            for word, parts in entries.items():
+                if word not in self.cache_:
+                    added += 1
+                self.cache_[word] = tuple(parts)
+            while len(self.cache_) > self.cache_size:
+                self.cache_.popitem(last=False)
+        return added
 
     def clear_cache(self) -> None:
         """Forget all cached word types and reset the statistics."""
@@ -327,8 +366,8 @@ class CompoundSplitter:
         low = word.lower()
         if low in self.splits_:
             return self.splits_[low]
-        if not low.isalpha() or (word.isupper() and len(word) <= 5) or len(low) <= 3:
-            return (low,)  # numbers, abbreviations ("NRW", "EFRE"), short words: nothing to split
+        if not low.isalpha() or (word.isupper() and len(word) <= 5) or not 3 < len(low) <= MAX_SPLIT_LETTERS:
+            return (low,)  # numbers, abbreviations ("NRW", "EFRE"), short words, junk runs: nothing to split
         unit = self._unit(low)
         if unit:
             return (unit,)  # "Standorte", "Saarlandes": domain words and place names stay whole

@@ -26,8 +26,20 @@ def store(tmp_path: Path) -> CorpusStore:
     for name, text in TEXTS.items():
         (folder / name).write_text(text, encoding="utf-8")
     corpus = open_store(tmp_path / "home")
-    add_paths(corpus, [folder])
+    add_paths(corpus, [folder], terms=False)  # counted by sync_terms, as a corpus made before add counted terms
     return corpus
+
+
+def test_add_counts_terms_as_sync_would(tmp_path: Path, store: CorpusStore) -> None:
+    assert sync_terms(store) == 3
+    expected = {row[0]: tuple(row[1:]) for row in store.conn.execute(
+        "SELECT doc_id, fingerprint, n_tokens, terms FROM doc_terms")}
+    counted = open_store(tmp_path / "counted-on-add")
+    add_paths(counted, [tmp_path / "docs"], jobs=2)
+    found = {row[0]: tuple(row[1:]) for row in counted.conn.execute(
+        "SELECT doc_id, fingerprint, n_tokens, terms FROM doc_terms")}
+    assert found == expected
+    assert sync_terms(counted) == 0  # trends and topics find nothing left to count
 
 
 def test_sync_counts_every_document_once(store: CorpusStore) -> None:

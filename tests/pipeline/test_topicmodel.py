@@ -102,6 +102,17 @@ def test_select_features_keeps_nouns_drops_keys_and_weights_compound_parts() -> 
     assert plain.presence.toarray().ravel().tolist() == [1.0, 1.0]  # coherence still sees the compound
 
 
+def test_compound_parts_do_not_count_for_terms_found_everywhere() -> None:
+    whole = sparse.csr_matrix(np.array([[1, 1], [0, 1], [0, 0], [0, 0]], dtype=np.int32))
+    parts = sparse.csr_matrix(np.array([[2, 2], [2, 0], [2, 0], [2, 0]], dtype=np.int32))  # "Fläche" in all four
+    matrix = TermMatrix(("a", "b", "c", "d"), ("flaech", "hafen"), ("Fläche", "Hafen"), whole, parts,
+                        np.full(4, 10), np.ones(2, dtype=bool))
+    features = select_features(matrix, parts_weight=0.5, max_df=0.5)
+    assert features.part_weights.tolist() == [0.0, 0.5]
+    assert features.counts.toarray().tolist() == [[1.0, 2.0], [0.0, 1.0], [0.0, 0.0], [0.0, 0.0]]
+    assert features.presence.toarray()[:, 0].tolist() == [1.0, 1.0, 1.0, 1.0]
+
+
 def test_select_features_rejects_a_negative_parts_weight(matrix: tuple[TermMatrix, np.ndarray]) -> None:
     with pytest.raises(ValueError, match="parts_weight must be >= 0"):
         select_features(matrix[0], parts_weight=-1)
@@ -128,26 +139,24 @@ def test_boilerplate_keys_are_words_of_one_document_type_only() -> None:
 # -- fitting ------------------------------------------------------------------------------------------------------
 
 
-def test_nmf_with_the_planted_number_of_topics_recovers_their_words(matrix: tuple[TermMatrix, np.ndarray]) -> None:
+@pytest.mark.parametrize("method", ["nmf", "lda"])
+def test_a_model_with_the_planted_number_of_topics_recovers_their_words(
+    matrix: tuple[TermMatrix, np.ndarray], method: str
+) -> None:
     from sklearn.metrics import adjusted_rand_score
 
     tm, truth = matrix
     features = select_features(tm)
-    model = TopicModel(N_TOPICS).fit(features)
+    model = TopicModel(N_TOPICS, method=method).fit(features)
     assert model.n_topics_ == N_TOPICS
     assert min(_recovered(model, features.keys)) >= 8
     assert adjusted_rand_score(truth, model.doc_topic_.argmax(axis=1)) > 0.9
 
 
-def test_lda_recovers_most_planted_topics(matrix: tuple[TermMatrix, np.ndarray]) -> None:
-    """LDA is the option, not the default: on 100 short documents it merges two topics and splits another."""
-    from sklearn.metrics import adjusted_rand_score
+def test_lda_restarts_on_small_corpora_only() -> None:
+    from clustermine.pipeline.topicmodel import lda_restarts
 
-    tm, truth = matrix
-    features = select_features(tm)
-    model = TopicModel(N_TOPICS, method="lda").fit(features)
-    assert sum(found >= 8 for found in _recovered(model, features.keys)) >= 3
-    assert adjusted_rand_score(truth, model.doc_topic_.argmax(axis=1)) > 0.6
+    assert [lda_restarts(n) for n in (0, 100, 800, 1500, 1999, 2000, 50_000)] == [5, 5, 5, 2, 2, 1, 1]
 
 
 def test_the_number_of_topics_is_chosen_by_coherence(matrix: tuple[TermMatrix, np.ndarray]) -> None:

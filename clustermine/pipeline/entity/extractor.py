@@ -9,7 +9,7 @@ equal length a gazetteer match beats a compound, which beats a pattern.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Sequence
 
 from ...model import Entity
@@ -64,12 +64,15 @@ def resolve_overlaps(run: Run) -> tuple[Entity, ...]:
     """The confirmed candidates that win their overlaps (longest first, then lower ``prio``), as entities."""
     pool = [c for c in run.cands if c.ok and not c.dropped and (c.entry is not None or c.canonical)]
     pool.sort(key=lambda c: (-(c.end - c.start), c.prio, c.start))
+    # the spans taken so far never overlap, so kept in order of start only the neighbours of a new span can
+    # overlap it: a bisection per candidate instead of a scan (a 4 MB text has some 100,000 candidates)
     taken: list[tuple[int, int]] = []
     chosen: list[Cand] = []
     for c in pool:
-        if any(c.start < e and s < c.end for s, e in taken):
+        i = bisect_right(taken, (c.start, c.end))
+        if (i and taken[i - 1][1] > c.start) or (i < len(taken) and taken[i][0] < c.end):
             continue
-        taken.append((c.start, c.end))
+        insort(taken, (c.start, c.end))
         chosen.append(c)
     chosen.sort(key=lambda c: c.start)
     out = []
