@@ -34,6 +34,15 @@ _BOILERPLATE = re.compile(
     re.IGNORECASE,
 )
 
+# The issuer's letterhead above a heading ("STADT GELSENKIRCHEN", "Der Oberbürgermeister"): who wrote it, not what
+# it is; the heading below it is the title.
+_ISSUER_LINE = re.compile(
+    r"^(?:(?i:Stadt|Kreis|Landkreis|Gemeinde|Markt|Hansestadt|Bezirksamt|Region)\s+"
+    r"[A-ZÄÖÜ][\w\-]*(?:\s+(?i:an\s+der\s+|am\s+|im\s+)?[A-ZÄÖÜ(][\w\-.()]*)?"
+    r"|(?:Der|Die)\s+(?:Ober)?[Bb]ürgermeister(?:in)?|(?:Der|Die)\s+Landr(?:at|ätin)"
+    r"|Der\s+Magistrat(?:\s+der\s+Stadt\s+[A-ZÄÖÜ][\w\-]*)?)$"
+)
+
 
 def good_title(value: str | None) -> str | None:
     """A file's own title if it describes the document; None for file names, app prefixes and placeholders."""
@@ -56,6 +65,8 @@ def first_heading(text: str, *, limit: int = 1500) -> str | None:
     lines: list[str] = []
     for raw in text[:limit].splitlines():
         line = " ".join(raw.split())
+        if line.startswith("#"):  # a Markdown heading in a plain-text file
+            line = line.lstrip("#").strip()
         if lines:
             if not line or is_label_line(raw) or len(lines) >= 3 or lines[-1].endswith((".", ":", "!", "?")):
                 break
@@ -68,6 +79,7 @@ def first_heading(text: str, *, limit: int = 1500) -> str | None:
             or _BOILERPLATE.match(line)
             or is_label_line(raw)
             or not re.search(r"[A-Za-zÄÖÜäöüß]{3}", line)
+            or _ISSUER_LINE.match(line)
         ):
             continue
         lines.append(line)
@@ -75,7 +87,7 @@ def first_heading(text: str, *, limit: int = 1500) -> str | None:
         return None
     title = " ".join(lines)
     title = re.sub(r"(\w)- (\w)", lambda m: m[1] + m[2] if m[2].islower() else f"{m[1]}-{m[2]}", title)
-    return title[:200].rstrip(" :")
+    return title[:200].rstrip(" :,;")
 
 
 def _source_title(source_name: str) -> str | None:

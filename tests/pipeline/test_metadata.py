@@ -266,3 +266,17 @@ _PIECES = st.sampled_from(
 def test_any_text_gives_well_formed_metadata(text: str) -> None:
     meta = analyse(Extraction(format="pdf", pages=(text,)), today=TODAY)
     _check_properties(meta, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        ("STADT GELSENKIRCHEN\n\nNiederschrift\nüber die 14. Sitzung\n\nBeginn", "Niederschrift über die 14. Sitzung"),
+        ("Stadt Duisburg\nDer Oberbürgermeister\n\nNIEDERSCHRIFT\n\nText", "NIEDERSCHRIFT"),
+        ("STADT FRANKFURT AM MAIN\nNiederschrift der Sitzung\n\nText", "Niederschrift der Sitzung"),
+        ("## InnoRegio LausitzEnergie\n\nText", "InnoRegio LausitzEnergie"),
+        ("Stadt Karlsruhe baut Cluster aus.\n\nText", "Stadt Karlsruhe baut Cluster aus."),
+    ],
+)
+def test_first_heading_skips_the_issuers_letterhead_and_markdown_marks(text: str, title: str) -> None:
+    assert first_heading(text) == title
