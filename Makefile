@@ -36,6 +36,16 @@ demo: $(STAMP)
 	$(CM) search Logistik --region Ruhrgebiet --type council_paper --limit 3
 	@echo; echo "== clustermine search Foerderung des Kreises --explain --limit 2   (umlaut spelling, inflection)"
 	$(CM) search Foerderung des Kreises --explain --limit 2
+	@echo; echo "== clustermine trends Kompetenzfeld Cluster Resilienz Transformation --bin 10   (vocabulary over the years)"
+	$(CM) trends Kompetenzfeld Cluster Resilienz Transformation --bin 10
+	@echo; echo "== clustermine trends --emerging --periods 1995-2005,2006-2015,2016-2025 --top 5"
+	$(CM) trends --emerging --periods 1995-2005,2006-2015,2016-2025 --top 5
+	@echo; echo "== clustermine concordance Resilienz --limit 3"
+	$(CM) concordance Resilienz --limit 3
+	@echo; echo "== clustermine topics   (topic model, number of topics chosen by coherence)"
+	$(CM) topics
+	@echo; echo "== clustermine export Clusterförderung --type council_paper --format ris --limit 1   (literature lists)"
+	$(CM) export Clusterförderung --type council_paper --format ris --limit 1
 
 ## test: unit and end-to-end tests (creates .venv and installs the test extras)
 test: $(STAMP)

@@ -52,6 +52,8 @@ def _title_line(pages: tuple[str, ...]) -> str | None:
     for page in pages:
         for line in page.split("\n"):
             line = line.strip()
+            if line.startswith("#"):  # a Markdown heading
+                line = line.lstrip("#").strip()
             if not line:
                 continue
             looks_like_title = (

@@ -140,3 +140,8 @@ def test_shared_json_stream_named_pdf() -> None:
     assert "Beschlüsse" in extraction.text and "gemäß" in extraction.text
     assert "Ã" not in extraction.text and "\ufffd" not in extraction.text
     assert extraction.text.count("\n\n") >= 50  # one paragraph per agenda item (57 objects)
+
+
+def test_a_markdown_heading_is_a_title_without_its_marks() -> None:
+    extraction = read_text(f"## Technische Textilien im Westmünsterland\n\n{BODY}\n".encode())
+    assert extraction.title == "Technische Textilien im Westmünsterland"
