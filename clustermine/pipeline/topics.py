@@ -320,7 +320,9 @@ def fit_topics(
     model.fit(features, on_start=on_fit_start, on_step=on_fit)
     seconds = time.perf_counter() - started
     order = _by_size(model)
-    topics = _describe(model, features, order)
+    from clustermine.index.collapse import store_groups
+
+    topics = _describe(model, features, order, store_groups(store))
     state = model.state()
     state["components"] = [state["components"][t] for t in order]
     payload = {
@@ -355,8 +357,14 @@ def _by_size(model: TopicModel) -> list[int]:
     return [int(t) for t in np.argsort(-sizes, kind="stable")]
 
 
-def _describe(model: TopicModel, features: Any, order: Sequence[int]) -> list[Topic]:
+def _describe(
+    model: TopicModel, features: Any, order: Sequence[int], groups: Mapping[str, str] | None = None
+) -> list[Topic]:
+    """Topics in display order; representative documents skip near-duplicates of one already listed
+    (``groups`` maps a document to its near-duplicate group), so a Vorlage and its Neufassung show once."""
     import numpy as np
+
+    groups = groups or {}
 
     shares = model.doc_topic_
     has_terms = shares.sum(axis=1) > 0
@@ -368,7 +376,17 @@ def _describe(model: TopicModel, features: Any, order: Sequence[int]) -> list[To
         terms = tuple(TopicTerm(features.keys[j], features.labels[j], w) for j, w in top[t])
         column = shares[:, t]
         best = sorted((i for i in np.flatnonzero(column > 0)), key=lambda i: (-column[i], features.doc_ids[i]))
-        documents = tuple(TopicDocument(features.doc_ids[i], float(column[i])) for i in best[:N_DOCUMENTS])
+        shown: list[TopicDocument] = []
+        seen_groups: set[str] = set()
+        for i in best:
+            group = groups.get(features.doc_ids[i], features.doc_ids[i])
+            if group in seen_groups:
+                continue
+            seen_groups.add(group)
+            shown.append(TopicDocument(features.doc_ids[i], float(column[i])))
+            if len(shown) == N_DOCUMENTS:
+                break
+        documents = tuple(shown)
         topics.append(Topic(
             id=new_id,
             label=topic_label(terms),

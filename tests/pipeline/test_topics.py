@@ -73,3 +73,24 @@ def test_settings_round_trip_and_normalise_filters() -> None:
 def test_bad_settings_are_refused_when_made(kwargs: dict, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         TopicSettings(**kwargs)
+
+
+def test_representative_documents_skip_near_duplicates_of_one_already_shown() -> None:
+    import numpy as np
+
+    from clustermine.pipeline.topics import _describe
+
+    class Model:
+        doc_topic_ = np.array([[0.9], [0.8], [0.5]])
+        coherence_ = np.array([0.1])
+
+        def top_terms(self, n: int) -> list[list[tuple[int, float]]]:
+            return [[(0, 1.0)]]
+
+    class Features:
+        doc_ids = ("a", "a-neufassung", "b")
+        keys = ("cluster",)
+        labels = ("Cluster",)
+
+    topic = _describe(Model(), Features(), [0], {"a": "a", "a-neufassung": "a"})[0]  # type: ignore[arg-type]
+    assert [d.id for d in topic.documents] == ["a", "b"]
