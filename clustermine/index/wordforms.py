@@ -23,9 +23,12 @@ when they grow past ``CACHE_LIMIT`` entries, which bounds memory on very large c
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import json
+import os
+import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -165,10 +168,63 @@ class Exceptions:
     others: dict[str, str]
 
 
+#: Bump when ``build_exceptions`` or ``light_stem`` change, so cached tables are built again.
+EXCEPTIONS_VERSION = 1
+
+
 @functools.cache
 def _exceptions() -> Exceptions:
-    """The exception table, built on first use (about a second) and kept for the life of the process."""
-    return build_exceptions(read_lemma_lookup())
+    """The exception table, kept for the life of the process.
+
+    Building it costs about 1.2 s (reading the 355,000-entry lemma table and boiling it down), which every
+    ``clustermine search`` would pay at start; so the result is cached as JSON (about 0.15 s to read) in the
+    user's cache folder, keyed by the lemma table file and ``EXCEPTIONS_VERSION``. A cache that cannot be read
+    or written is ignored: it only saves time.
+    """
+    cache = _exceptions_cache_path()
+    if cache is not None:
+        try:
+            nouns, others = json.loads(cache.read_text(encoding="utf-8"))
+            return Exceptions(nouns, others)
+        except (OSError, ValueError, TypeError):
+            pass
+    table = build_exceptions(read_lemma_lookup())
+    if cache is not None:
+        _write_cache(cache, json.dumps([table.nouns, table.others], ensure_ascii=False, separators=(",", ":")))
+    return table
+
+
+def _lemma_lookup_path() -> Path | None:
+    try:
+        import spacy_lookups_data
+    except ImportError:
+        return None
+    return Path(spacy_lookups_data.__file__).parent / "data" / "de_lemma_lookup.json.gz"
+
+
+def _exceptions_cache_path() -> Path | None:
+    source = _lemma_lookup_path()
+    try:
+        stat = source.stat() if source is not None else None
+    except OSError:
+        return None
+    if stat is None:
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "clustermine"
+    return base / f"stem-exceptions-v{EXCEPTIONS_VERSION}-{stat.st_size}-{int(stat.st_mtime)}.json"
+
+
+def _write_cache(path: Path, text: str) -> None:
+    """Write atomically (another process may read it at the same moment); failures are silent."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".stem-", suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(temp)
 
 
 def read_lemma_lookup() -> dict[str, str]:
@@ -177,11 +233,9 @@ def read_lemma_lookup() -> dict[str, str]:
     An empty table (stemming by rule only) when the package is not installed: search still works, a few
     irregular plurals just do not meet their singular.
     """
-    try:
-        import spacy_lookups_data
-    except ImportError:
+    path = _lemma_lookup_path()
+    if path is None:
         return {}
-    path = Path(spacy_lookups_data.__file__).parent / "data" / "de_lemma_lookup.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
         table: dict[str, str] = json.load(handle)
     return table
