@@ -54,9 +54,16 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check clustermine tests bench tools demo/build.py
 
-## bench: speed benchmarks, results in BENCHMARKS.md
+## bench: speed benchmarks, results in BENCHMARKS.md. BENCH_SIZE: generated corpus sizes for bench_scale.py
+## (e.g. make bench BENCH_SIZE="10000 20000"; figures at 100,000 are extrapolated unless 100000 is given);
+## PROFILE_FILES: Karlsruhe files for the stage profile of add (skipped without ../shared)
+BENCH_SIZE    ?= 1000 2000
+BENCH_REPEAT  ?= 3
+PROFILE_FILES ?= 300
 bench: $(STAMP)
 	$(BIN)/python bench/bench_search.py
+	$(BIN)/python bench/profile_add.py --files $(PROFILE_FILES) --label make-bench
+	$(BIN)/python bench/bench_scale.py --docs $(BENCH_SIZE) --repeat $(BENCH_REPEAT)
 	$(BIN)/python bench/run.py
 
 ## eval: quality on the labelled dev sets: entities (P/R/F1 per kind), search (nDCG@10, MRR vs. plain whoosh)

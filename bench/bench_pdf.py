@@ -7,14 +7,15 @@ pipes are paid as in a real run.
 
 This machine is shared and noisy, so every repetition measures all settings back to back, the table shows the
 median of the repetitions with min–max, and the speed-up of N processes is the median of the per-repetition
-ratios against 1 process of the same engine in the same repetition. Each repetition also runs a calibration:
-a pure-Python busy loop of the same duration, split the same way (``ceiling``). It shows what N processes can
+ratios against 1 process of the same engine in the same repetition. Before each engine, a repetition also runs a
+calibration: 2 s of a pure-Python busy loop, split the same way (``ceiling``). It shows what N processes can
 gain on this machine at that moment; when other programs keep the cores busy, the ceiling drops below N and
 the extraction speed-up with it, so ``speedup / ceiling`` (the parallel efficiency) is the figure that says
 whether extraction itself scales.
 
 Files: ../shared/corpus/*.pdf and demo/corpus/*.pdf (or the PDFs given), repeated ``--copies`` times so that one
-measurement takes a few seconds.
+single-process measurement takes about ten seconds (start-up and imports of the workers are then a small part,
+as in a real run).
 
 Usage: python bench/bench_pdf.py [PDF or folder ...] [--repeat 5] [--copies N] [--jobs 1 2]
        [--engines pdfium pdfminer] [--json bench/results/pdf_speed.json]
@@ -39,7 +40,7 @@ from clustermine.corpus.workers import KillablePool, TaskFailure  # noqa: E402
 
 DEFAULT_SOURCES = [ROOT.parent / "shared" / "corpus", ROOT / "demo" / "corpus"]
 #: Seconds one measurement of the slowest setting should take at least (to choose --copies).
-TARGET_SECONDS = {"pdfium": 4.0, "pdfminer": 8.0}
+TARGET_SECONDS = {"pdfium": 10.0, "pdfminer": 12.0}
 
 
 def extract(task: tuple[str, str]) -> Any:
@@ -102,18 +103,18 @@ def run(files: list[Path], engines: list[str], jobs: list[int], repeat: int, cop
     rates: dict[tuple[str, int], list[float]] = {(e, j): [] for e in engines for j in jobs}
     ratios: dict[tuple[str, int], list[float]] = {(e, j): [] for e in engines for j in jobs}
     pages: dict[str, int] = {}
-    ceiling: dict[int, list[float]] = {j: [] for j in jobs}
+    ceiling: dict[tuple[str, int], list[float]] = {(e, j): [] for e in engines for j in jobs}
     for round_ in range(repeat):
-        spins = {j: calibrate(2.0, j) for j in jobs}
-        for j in jobs:
-            ceiling[j].append(spins[jobs[0]] / spins[j])
         for engine in engines:
+            order = jobs if round_ % 2 == 0 else jobs[::-1]  # alternate, so a trend in load hits both alike
+            spins = {j: calibrate(2.0, j) for j in order}
             seconds = {}
-            for j in jobs:
+            for j in order:
                 seconds[j], pages[engine] = measure(workload[engine], engine, j)
                 rates[engine, j].append(pages[engine] / seconds[j])
             for j in jobs:
                 ratios[engine, j].append(seconds[jobs[0]] / seconds[j])
+                ceiling[engine, j].append(spins[jobs[0]] / spins[j])
             print(f"  round {round_ + 1}: {engine}: " + ", ".join(
                 f"{j} proc {pages[engine] / seconds[j]:.1f} pages/s" for j in jobs), file=sys.stderr)
     results = []
@@ -128,8 +129,8 @@ def run(files: list[Path], engines: list[str], jobs: list[int], repeat: int, cop
                 "speedup": round(statistics.median(ratios[engine, j]), 2),
                 "speedup_min": round(min(ratios[engine, j]), 2),
                 "speedup_max": round(max(ratios[engine, j]), 2),
-                "ceiling": round(statistics.median(ceiling[j]), 2),
-                "efficiency": round(statistics.median(r / c for r, c in zip(ratios[engine, j], ceiling[j],
+                "ceiling": round(statistics.median(ceiling[engine, j]), 2),
+                "efficiency": round(statistics.median(r / c for r, c in zip(ratios[engine, j], ceiling[engine, j],
                                                                              strict=True)), 2),
             })
     base = {r["engine"]: r["pages_per_s"] for r in results if r["processes"] == jobs[0]}

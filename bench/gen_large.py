@@ -16,7 +16,7 @@ Output: ``OUT/docs/NNN/doc-NNNNNN.txt`` (folders of 1,000 files) and ``OUT/manif
 topic, words of each document). Deterministic for the same arguments and sources. Nothing is copied into the
 repository: the sentences are read at run time.
 
-Usage: python bench/gen_large.py OUT [--docs 100000] [--seed 0] [--words 450 750] [--source DIR]
+Usage: python bench/gen_large.py OUT [--docs 100000] [--seed 0] [--words 420 700] [--source DIR]
 """
 
 from __future__ import annotations
@@ -90,7 +90,7 @@ def _is_prose(sentence: str) -> bool:
     words = sentence.split(" ")
     if not 6 <= len(words) <= 45 or sentence[-1] not in ".!?" or not sentence[0].isupper():
         return False
-    if any(mark in sentence for mark in ("...", "__", "|", "\t", "☐", "☒", "")):
+    if any(mark in sentence for mark in ("...", "__", "|", "\t", "☐", "☒")):
         return False
     letters = sum(ch.isalpha() for ch in sentence)
     return letters >= 0.75 * (len(sentence) - len(words) + 1)
@@ -116,13 +116,14 @@ def sentence_pool(source: Path | None, limit: int = POOL_LIMIT, seed: int = 0) -
 
 def noun_inventory(pool: list[str]) -> tuple[list[str], list[str]]:
     """Modifiers and heads for coining compounds: capitalised words in mid-sentence (nouns), seen three times
-    or more (so they are words, not typos)."""
+    or more (so they are words, not typos); modifiers without plural or genitive endings."""
     counts: Counter[str] = Counter()
     for sentence in pool:
         counts.update(_NOUN.findall(sentence))
     nouns = sorted(word for word, n in counts.items() if n >= 3 and word.isalpha())
+    modifiers = [word for word in nouns if not word.endswith(("en", "ern", "s"))]  # no plurals or genitives
     heads = [word for word in nouns if not word.endswith("s")]
-    return nouns, heads
+    return modifiers, heads
 
 
 # -- documents ------------------------------------------------------------------------------------------------
@@ -191,7 +192,7 @@ def fill(rng: Random, text: str, target: int, pool: list[str], compounds: list[s
     return "\n\n".join(blocks) + "\n"
 
 
-def generate(out: Path, docs: int, *, seed: int = 0, words: tuple[int, int] = (450, 750),
+def generate(out: Path, docs: int, *, seed: int = 0, words: tuple[int, int] = (420, 700),
              source: Path | None = KARLSRUHE, progress: bool = True) -> Summary:
     """Write ``docs`` documents to ``out`` (see the module docstring); returns what was written."""
     started = time.perf_counter()
@@ -212,7 +213,7 @@ def generate(out: Path, docs: int, *, seed: int = 0, words: tuple[int, int] = (4
         while written < docs:
             per_year = math.ceil(min(BLOCK, docs - written) / n_years)
             truth = driftgen.generate(Path(scratch), seed=seed * 1000 + block, years=years,
-                                      docs_per_year=per_year, words_per_doc=(120, 260))
+                                      docs_per_year=per_year, words_per_doc=(150, 280))
             block += 1
             for record in truth.documents:
                 if written >= docs:
@@ -244,8 +245,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path, help="output folder (documents in OUT/docs, list in OUT/manifest.jsonl)")
     parser.add_argument("--docs", type=int, default=100_000, help="number of documents (default 100,000)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--words", type=int, nargs=2, default=(450, 750), metavar=("MIN", "MAX"),
-                        help="words per document (default 450 750: about 60 M words for 100,000 documents)")
+    parser.add_argument("--words", type=int, nargs=2, default=(420, 700), metavar=("MIN", "MAX"),
+                        help="words per document (default 420 700: about 60 M words for 100,000 documents)")
     parser.add_argument("--source", type=Path, default=KARLSRUHE,
                         help="folder of real texts whose sentences fill the documents (default: the Karlsruhe "
                              "texts in ../shared; the demo sources alone when absent)")

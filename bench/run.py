@@ -138,6 +138,90 @@ def search_section(path: Path) -> list[str]:
     return lines + [""]
 
 
+def profile_section(path: Path) -> list[str]:
+    """Stage shares of ``add`` from ``bench/profile_add.py`` (its most recent measurement)."""
+    if not path.exists():
+        return []
+    saved = json.loads(path.read_text())
+    if not saved:
+        return []
+    label, data = max(saved.items(), key=lambda item: item[1].get("at", ""))
+    lines = [f"## Where `add` spends its time (`bench/profile_add.py`, {data['files']} Karlsruhe files)", "",
+             f"Measured {data['at']} ({label}); load average before / after: {data.get('load_before')} / "
+             f"{data.get('load_after')} (2 cores, shared).", ""]
+    stages = data["views"].get("stages")
+    if stages:
+        lines += [
+            f"Serial, one process, cold caches: {stages['documents']} documents, {stages['megabytes']} MB in "
+            f"{stages['total_s']} s. Compound splitting (HanTa, cold) is shown on its own; it is charged to the "
+            "stage that met a word first.", "",
+            "| stage | seconds | share | compound splits in it (s) | words split |", "|---|---|---|---|---|",
+        ]
+        for name, row in stages["stages"].items():
+            lines.append(f"| {name} | {row['seconds']} | {row['share']:.1%} | {row['split_seconds']} | "
+                         f"{row['split_words']} |")
+        lines += [f"| compound splitting | {stages['compound_split_s']} | {stages['compound_split_share']:.1%} | | "
+                  f"{stages['compound_split_words']} |", ""]
+    flows = [data["views"][v] for v in ("pipeline", "pipeline-old") if v in data["views"]]
+    if flows:
+        names = list(flows[0]["phases"])
+        lines += [
+            "The real pipeline (worker processes, one writer), wall time and CPU time of all processes per phase "
+            "(median run):", "",
+            "| flow | total (s) | MB/s | CPU (s) | " + " | ".join(names) + " | peak RSS main / child (MB) |",
+            "|---|---|---|---|" + "---|" * len(names) + "---|",
+        ]
+        for flow in flows:
+            label = "terms in workers (now)" if flow.get("terms_in_workers") else "terms after add (before)"
+            cells = [f"{flow['phases'][n]['seconds']} s ({flow['phases'][n]['share']:.0%})" for n in names]
+            lines.append(f"| {label} | {flow['total_s']} | {flow['mb_per_s']} | {flow.get('cpu_s', '')} | "
+                         + " | ".join(cells) + f" | {flow['peak_rss_main_mb']} / {flow['peak_rss_child_mb']} |")
+        lines.append("")
+    return lines
+
+
+def _range(entry: dict, digits: int = 2) -> str:
+    return f"{entry['median']:.{digits}f} ({entry['min']:.{digits}f}–{entry['max']:.{digits}f})"
+
+
+def scale_section(path: Path) -> list[str]:
+    """The scale table from ``bench/bench_scale.py`` (run before this script by make bench)."""
+    if not path.exists():
+        return []
+    data = json.loads(path.read_text())
+    lines = [
+        "## Scale (`bench/bench_scale.py`, corpora from `bench/gen_large.py`)", "",
+        f"Measured {data['at']} on {data['machine']}; load average before / after: {data['load_before']} / "
+        f"{data['load_after']}. Medians (min–max); each baseline measured in the same run.", "",
+        "| documents | M words | MB | add (s) | topics (s) | MB/s | peak tree / one process (MB) "
+        "| bare whoosh build (s) | add / bare | search p50 / p95 (ms) | bare whoosh p50 / p95 (ms) "
+        "| `search` command (s) | add one (s) "
+        "| add unchanged (s) | `--help` (s) | python start (s) |",
+        "|" + "---|" * 16,
+    ]
+    for docs, r in sorted(data["sizes"].items(), key=lambda item: int(item[0])):
+        b, s, pr = r["build"], r["search"], r["process"]
+        lines.append(
+            f"| {int(docs):,} | {r['words'] / 1e6:.1f} | {r['megabytes']} | {_range(b['add_s'], 1)} | "
+            f"{_range(b['topics_s'], 1)} | {b['mb_per_s']} | {b['peak_tree_mb']['median']:.0f} / "
+            f"{b['peak_single_mb']['median']:.0f} | {_range(b['baseline_s'], 1)} | {b['ratio']} | "
+            f"{s['p50_ms']} / {s['p95_ms']} | {s['baseline_p50_ms']} / {s['baseline_p95_ms']} | "
+            f"{_range(pr['search_cli_s'])} | {_range(pr['add_one_s'])} | {_range(pr['add_unchanged_s'])} | "
+            f"{_range(pr['help_s'])} | {_range(pr['python_start_s'])} |"
+        )
+    target = data.get("at_100k")
+    if target:
+        kind = ("extrapolated from " + " and ".join(f"{n:,}" for n in target["from_sizes"]) + " documents"
+                if target["extrapolated"] else "measured")
+        lines += ["", f"Against the targets at 100,000 documents ({kind}):", "",
+                  "| figure | value | target | met |", "|---|---|---|---|"]
+        for name, value in target["figures"].items():
+            limit = data["targets"][name]
+            lines.append(f"| {name} | {value} | ≤ {limit} | {'yes' if target['meets'][name] else 'no'} |")
+        lines += [f"- {note}" for note in target.get("notes", [])]
+    return lines + [""]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -168,6 +252,8 @@ def main() -> int:
     lines += ["", f"Peak memory of one child process: {round(peak_mb)} MB.", ""]
     lines += nlp_throughput(args.repeat)
     lines += search_section(RESULTS / "search.json")
+    lines += profile_section(RESULTS / "profile_add.json")
+    lines += scale_section(RESULTS / "scale.json")
     target = ROOT / "BENCHMARKS.md"
     kept = ""
     if target.exists() and MANUAL_MARK in target.read_text():

@@ -11,10 +11,11 @@ by the paths this process found, so they need them under the same paths (a share
 cannot see a file reports it as that file's failure.
 
 Limits: ``timeout`` is counted from the moment a file is handed to the cluster, and the pool hands out only
-as many files as the workers have threads, so the clock starts when the work does. Dask cannot stop a
-running task; a file that ran out of time is reported as failed and its worker thread finishes it in the
-background. Memory is limited by the workers' own ``--memory-limit`` (their nanny restarts a worker that
-exceeds it); a file that kills its worker repeatedly fails with the crash message.
+as many files as the workers have threads (counted again every few seconds, as workers come and go), so the
+clock starts about when the work does. Dask cannot stop a running task; a file that ran out of time is
+reported as failed and its worker thread finishes it in the background (keeping that thread busy meanwhile).
+Memory is limited by the workers' own ``--memory-limit`` (their nanny restarts a worker that exceeds it); a
+file that kills its worker, also when the scheduler tries it again, fails with the crash message.
 """
 
 from __future__ import annotations
@@ -34,6 +35,8 @@ T = TypeVar("T")
 INSTALL_HINT = "pip install 'clustermine[dask]'"
 #: Seconds to wait for the scheduler to answer and for a first worker to join.
 CONNECT_TIMEOUT = 10.0
+#: How often the pool asks the scheduler how many worker threads there are.
+_RECOUNT_SECONDS = 5.0
 
 __all__ = ["CONNECT_TIMEOUT", "DaskPool", "DistributedError", "INSTALL_HINT"]
 
@@ -125,8 +128,13 @@ class DaskPool(Generic[T]):
         keys = itertools.count()
         run_id = f"clustermine-{os.getpid()}-{time.time_ns()}"
 
+        counted = time.monotonic()
+
         def fill() -> None:
             """Hand out files until every worker thread has one (the timeout clock starts here)."""
+            nonlocal counted
+            if time.monotonic() - counted > _RECOUNT_SECONDS:  # workers come and go (adaptive clusters)
+                self.threads_, counted = _threads(client), time.monotonic()
             for task in itertools.islice(pending, max(0, self.threads_ - len(running))):
                 future = client.submit(run_on_worker, self.func, task, key=f"{run_id}-{next(keys)}", pure=False)
                 running[future] = (task, time.monotonic() + self.timeout)
@@ -188,6 +196,11 @@ def _check_cluster(client: Any, scheduler: str, timeout: float) -> int:
             f"the Dask workers run clustermine {', '.join(other)}, this machine {clustermine.__version__}",
             hint="install the same clustermine version on the workers, so that every document is read alike",
         )
+    return _threads(client)
+
+
+def _threads(client: Any) -> int:
+    """Worker threads in the cluster now (at least 1, so that work waits for workers to come back)."""
     workers = client.scheduler_info().get("workers", {})
     return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
 

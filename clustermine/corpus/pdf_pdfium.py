@@ -266,45 +266,55 @@ def _lines(textpage: Any, page: _PageText) -> list[_Line]:
     rect = raw.FS_RECTF()
     rect_ref = ctypes.byref(rect)
     lines: list[_Line] = []
-    line: _Line | None = None
-    px0 = py0 = px1 = py1 = 0.0
+    chars: list[str] = []  # the open line: its characters and box (lx0 ...), kept in locals for speed
+    lx0 = ly0 = lx1 = ly1 = 0.0
+    px0 = py0 = px1 = py1 = 0.0  # the previous character's box
     virtual_space = False
     for index, char in enumerate(text):
-        if char in "\r\n":
+        if char == "\r" or char == "\n":
             continue
         if char == "\ufffd" or index in unmapped:
             page.undecodable += 1
             continue
-        space = char.isspace()
-        if not get_box(handle, index, rect_ref) or rect.right <= rect.left or rect.top <= rect.bottom:
-            if space and line is not None:  # a space PDFium generated between words: it has no box
-                line.chars.append(" ")
-                virtual_space = True
+        space = char == " " or char.isspace()
+        if not get_box(handle, index, rect_ref):
             continue
         x0, y0, x1, y1 = rect.left, rect.bottom, rect.right, rect.top
-        if line is not None:
+        if x1 <= x0 or y1 <= y0:
+            if space and chars:  # a space PDFium generated between words: it has no box
+                chars.append(" ")
+                virtual_space = True
+            continue
+        same = False
+        if chars:
+            height = py1 - py0 if py1 - py0 < y1 - y0 else y1 - y0
             overlap = (py1 if py1 < y1 else y1) - (py0 if py0 > y0 else y0)
-            height = (py1 - py0) if (py1 - py0) < (y1 - y0) else (y1 - y0)
-            gap = max(x0 - px1, px0 - x1, 0.0)
-            if virtual_space:
-                gap = max(gap - _SPACE_SHARE * height, 0.0)
-            same = overlap > _LINE_OVERLAP * height and gap < _CHAR_MARGIN * max(px1 - px0, x1 - x0)
-        else:
-            same = False
+            if overlap > _LINE_OVERLAP * height:
+                gap = x0 - px1 if x0 - px1 > px0 - x1 else px0 - x1
+                if virtual_space:
+                    gap -= _SPACE_SHARE * height
+                width = px1 - px0 if px1 - px0 > x1 - x0 else x1 - x0
+                same = gap < _CHAR_MARGIN * width
         virtual_space = False
-        if same and line is not None:
-            line.chars.append(" " if space else char)
-            if not space:
-                line.x0 = min(line.x0, x0)
-                line.x1 = max(line.x1, x1)
-                line.y0 = min(line.y0, y0)
-                line.y1 = max(line.y1, y1)
+        if same:
+            if space:
+                chars.append(" ")
+            else:
+                chars.append(char)
+                lx0 = x0 if x0 < lx0 else lx0
+                lx1 = x1 if x1 > lx1 else lx1
+                ly0 = y0 if y0 < ly0 else ly0
+                ly1 = y1 if y1 > ly1 else ly1
         elif space:
             continue
         else:
-            line = _Line(x0, y0, x1, y1, [char])
-            lines.append(line)
+            if chars:
+                lines.append(_Line(lx0, ly0, lx1, ly1, chars))
+            chars = [char]
+            lx0, ly0, lx1, ly1 = x0, y0, x1, y1
         px0, py0, px1, py1 = x0, y0, x1, y1
+    if chars:
+        lines.append(_Line(lx0, ly0, lx1, ly1, chars))
     return [_em_box(line) for line in lines if line.text()]
 
 

@@ -16,11 +16,12 @@ Documents are streamed from the store one at a time, and whoosh's writer spills 
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, astuple, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,10 @@ WRITER_OPTIONS: dict[str, Any] = {"limitmb": WRITER_LIMIT_MB, "compound": False}
 #: ~1 ms (HanTa), so a rebuild or a sync of a corpus whose vocabulary was seen before becomes several times
 #: faster. ``add`` fills it from its worker processes (see :mod:`clustermine.pipeline.compound_store`).
 COMPOUND_CACHE = CACHE_NAME
+
+#: Per generation: the state (content hash, entities fingerprint, metadata) of every indexed document, as of
+#: which whoosh commit, so that an incremental sync need not read every document's stored fields.
+STATES = "states.json"
 
 
 @dataclass(frozen=True)
@@ -118,18 +123,21 @@ def _rebuild(
         if procs > 1:
             options.update(procs=procs, multisegment=True)
         writer = ix.writer(**options)
+        written: dict[str, DocState] = {}
         try:
             for doc in _stream(store):
                 state = states.get(doc.id)
                 if state is None:  # added to the store after the listing: the next sync takes it
                     continue
                 writer.add_document(**index_fields(doc, state, taxonomy))
+                written[doc.id] = state
                 if on_document:
                     on_document(doc.id)
         except BaseException:
             writer.cancel()
             raise
         writer.commit()
+        _save_states(folder, ix, written)
         ix.close()
         location.publish(folder)
     except BaseException:
@@ -146,10 +154,11 @@ def _update(
     on_document: Callable[[str], None] | None,
 ) -> SyncReport:
     """One whoosh commit with every deletion and (re)addition; the gazetteer and the compound cache are
-    loaded only when there is something to do (a sync with nothing to do costs ~50 µs per document)."""
+    loaded only when there is something to do (a sync with nothing to do costs ~3 µs per document: one row of
+    the store and one entry of the states file)."""
     ix = whoosh_index.open_dir(str(folder), indexname=WHOOSH_NAME)
     try:
-        indexed = _indexed_states(ix)
+        indexed = _indexed_states(ix, folder)
         wanted = dict(document_states(store))
         removed = [doc_id for doc_id in indexed if doc_id not in wanted]
         added = [doc_id for doc_id in wanted if doc_id not in indexed]
@@ -166,16 +175,20 @@ def _update(
             try:
                 for doc_id in removed + changed:
                     writer.delete_by_term("id", doc_id)
+                for doc_id in removed + changed:
+                    indexed.pop(doc_id, None)
                 for doc_id in changed + added:
                     doc = _load(store, doc_id)
                     if doc is not None:
                         writer.add_document(**index_fields(doc, wanted[doc_id], taxonomy))
+                        indexed[doc_id] = wanted[doc_id]
                     if on_document:
                         on_document(doc_id)
             except BaseException:
                 writer.cancel()
                 raise
             writer.commit()
+        _save_states(folder, ix, indexed)
         return SyncReport(added=len(added), updated=len(changed), removed=len(removed))
     finally:
         ix.close()
@@ -189,7 +202,41 @@ def _compound_cache(path: Path | None, *, enabled: bool) -> Iterator[None]:
         yield
 
 
-def _indexed_states(ix: Any) -> dict[str, DocState]:
+def _indexed_states(ix: Any, folder: Path) -> dict[str, DocState]:
+    """What the index holds, per document: from the generation's states file when it belongs to the index's
+    latest commit (reading the stored fields of every document costs ~50 µs each, seconds at 100,000), else
+    from the stored fields (and the file is written for next time)."""
+    saved = _load_states(folder, ix)
+    if saved is not None:
+        return saved
+    states = _stored_states(ix)
+    _save_states(folder, ix, states)
+    return states
+
+
+def _load_states(folder: Path, ix: Any) -> dict[str, DocState] | None:
+    try:
+        data = json.loads((folder / STATES).read_text(encoding="utf-8"))
+        if data.get("generation") != ix.latest_generation():
+            return None  # written before the last commit (a crash between commit and states)
+        return {doc_id: DocState(*state) for doc_id, state in data["states"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # missing or damaged: it is only a shortcut
+
+
+def _save_states(folder: Path, ix: Any, states: dict[str, DocState]) -> None:
+    """Write the states file for the index's latest commit, atomically (temp file + rename)."""
+    payload = {"generation": ix.latest_generation(),
+               "states": {doc_id: list(astuple(state)) for doc_id, state in states.items()}}
+    temporary = folder / f".{STATES}.tmp"
+    try:
+        temporary.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, folder / STATES)
+    except OSError:
+        temporary.unlink(missing_ok=True)
+
+
+def _stored_states(ix: Any) -> dict[str, DocState]:
     out: dict[str, DocState] = {}
     with ix.reader() as reader:
         for docnum in range(reader.doc_count_all()):
