@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_HOME ?= .demo-corpus
 CM     := $(BIN)/clustermine --home $(DEMO_HOME)
 
-.PHONY: demo test lint bench eval install demo-corpus clean
+.PHONY: demo test lint bench eval install demo-corpus clean ocr-deps
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,8 +48,18 @@ demo: $(STAMP)
 	$(CM) export Clusterförderung --type council_paper --format ris --limit 1
 
 ## test: unit and end-to-end tests (creates .venv and installs the test extras)
-test: $(STAMP)
+test: $(STAMP) ocr-deps
 	$(BIN)/python -m pytest -q
+
+## ocr-deps: in CI (as root, with apt-get) install Tesseract with German data for the OCR tests; elsewhere the
+## OCR tests skip and say how to install it. A failed install only means skipped tests.
+ocr-deps:
+	@if command -v tesseract >/dev/null 2>&1 && tesseract --list-langs 2>/dev/null | grep -qx deu; then :; \
+	elif [ -n "$$CI" ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "installing tesseract-ocr tesseract-ocr-deu for the OCR tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			tesseract-ocr tesseract-ocr-deu) >/dev/null 2>&1 || echo "could not install Tesseract: OCR tests will skip"; \
+	else echo "Tesseract with German data is not installed: OCR tests will skip (apt-get install tesseract-ocr tesseract-ocr-deu)"; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check clustermine tests bench tools demo/build.py

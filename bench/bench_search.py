@@ -204,9 +204,10 @@ def bench_corpus(name: str, store: Any, args: argparse.Namespace) -> dict[str, A
     out: dict[str, Any] = {"documents": docs, "text_mb": round(megabytes, 2), "analysis": {}}
     repeat = args.repeat if docs <= 2000 else 1
     for analysis in ("german", "standard"):
-        cache = IndexLocation(store.home).root / "compound-cache.json"
-        cache.unlink(missing_ok=True)
+        from clustermine.pipeline.compound_store import cache_path, forget
         from clustermine.pipeline.compounds import default_splitter
+
+        forget(cache_path(store.home))  # the splits saved by add or an earlier build: a cold build splits anew
 
         default_splitter().clear_cache()
         from clustermine.index import analysis as german

@@ -280,7 +280,7 @@ def add_paths(
     """
     from clustermine.corpus.ocr import check_mode
     from clustermine.corpus.pdf import check_engine
-    from clustermine.pipeline.compound_store import WORTH_LOADING, Relay, cache_path, load, merge
+    from clustermine.pipeline.compound_store import Relay, attach, cache_path, flush, merge
 
     check_mode(ocr)
     if pdf_engine is not None:
@@ -309,8 +309,8 @@ def add_paths(
         task = _triage(store, source, doctype, date, waiting, emit)
         if task:
             tasks.append(replace(task, entities=entities, ocr=ocr, pdf_engine=pdf_engine, terms=terms))
-    if terms and len(tasks) >= WORTH_LOADING:  # workers are forked from here: they start with the saved splits
-        load(cache_path(store.home))
+    if terms and tasks:  # workers are forked from here: they look words up in the corpus's saved splits
+        attach(cache_path(store.home), write=True)
 
     if pool is None:
         pool = KillablePool(extract_document, jobs=jobs, timeout=timeout, memory_mb=memory_mb)
@@ -330,6 +330,7 @@ def add_paths(
                 _store_result(store, result, waiting, emit)
     except KeyboardInterrupt:
         report.interrupted = True
+    flush()  # the splits the workers made, for the index writer's processes and later runs
     return report
 
 

@@ -57,7 +57,8 @@ __all__ = ["DEFAULT_ENGINE", "ENGINES", "LAPARAMS", "check_engine", "read_pdf"]
 #: The PDF engines: PDFium (:mod:`clustermine.corpus.pdf_pdfium`, fast, native) and pdfminer.six (this
 #: module, pure Python). Both feed the same reading order, header/footer removal and hyphenation joining;
 #: on the German sample and demo PDFs their texts agree to 99.9 % (``bench/compare_pdf_engines.py``) and
-#: PDFium is 10-40 times faster, so it is the default and pdfminer.six its fallback.
+#: PDFium is about six times as fast (``bench/bench_pdf.py``), so it is the default and pdfminer.six its
+#: fallback.
 ENGINES = ("pdfium", "pdfminer")
 DEFAULT_ENGINE = "pdfium"
 

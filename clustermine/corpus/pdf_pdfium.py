@@ -1,14 +1,17 @@
-"""The pypdfium2 engine of the PDF reader: same pages, same cleaning, about forty times faster than pdfminer.six.
+"""The pypdfium2 engine of the PDF reader: the same pages as pdfminer.six, about six times as fast.
 
-Why a second engine: pdfminer.six lays out a page in pure Python (4-5 pages per second and process), which
-makes an archive of 100,000 pages a day's work. PDFium, the C++ library inside Chrome, decodes fonts and
-positions in native code. It does no layout analysis we could use, though: its own text output joins the
-two columns of a page line by line and drops line breaks after hyphens. So this module takes only the
-characters and their font boxes from PDFium's text page API and rebuilds lines and text boxes the way
-pdfminer's ``LAParams`` (see :data:`clustermine.corpus.pdf.LAPARAMS`) does; the page text then goes through
-the very same reading order, header/footer removal and hyphenation joining as the pdfminer engine
+Why a second engine: pdfminer.six lays out a page in pure Python (4-30 pages per second and process, by how
+much text a page holds), which makes an archive of 100,000 pages a day's work. PDFium, the C++ library
+inside Chrome, decodes fonts and positions in native code. It does no layout analysis we could use, though:
+its own text output joins the two columns of a page line by line and drops line breaks after hyphens. So
+this module takes only the characters and their font boxes from PDFium's text page API and rebuilds lines and
+text boxes the way pdfminer's ``LAParams`` (see :data:`clustermine.corpus.pdf.LAPARAMS`) does; the page text
+then goes through the very same reading order, header/footer removal and hyphenation joining as the pdfminer engine
 (:mod:`clustermine.corpus.pdf`). ``bench/compare_pdf_engines.py`` measures how close the two come on real and
-demo PDFs; the numbers are in the README ("Large corpora").
+demo PDFs (99.9 % of the characters alike, the same umlauts, hyphen joins and removed headers) and
+``bench/bench_pdf.py`` how fast they are (about 190 against 31 pages per second and process, including the
+cleaning both share); the numbers are in the README ("Large corpora"). The per-character loop in
+:func:`_lines` is most of the remaining time.
 
 PDFium marks a hyphen it takes for a line-end hyphenation as U+0002 and then leaves out the line break. We
 turn the marker back into ``-`` and break the line where the characters do, so that
@@ -27,6 +30,7 @@ threads). Other code that calls PDFium in a worker should hold it too.
 from __future__ import annotations
 
 import ctypes
+import math
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -231,11 +235,12 @@ def _page_text(page: Any) -> _PageText:
     result = _PageText()
     textpage = page.get_textpage()
     try:
-        lines = _lines(textpage, result)
+        turns = _turns(textpage.raw)
+        lines = _lines(textpage, result, turns)
     finally:
         textpage.close()
     boxes = _boxes(lines)
-    _, bottom, _, top = page.get_bbox()
+    _, bottom, _, top = _turned(turns, *page.get_bbox())
     texts = (_box_text(box.get_text(), result) for box in _reading_order(boxes, bottom, top))
     result.text = "\n\n".join(text for text in texts if text)
     if not result.text:
@@ -243,7 +248,7 @@ def _page_text(page: Any) -> _PageText:
     return result
 
 
-def _lines(textpage: Any, page: _PageText) -> list[_Line]:
+def _lines(textpage: Any, page: _PageText, turns: int = 0) -> list[_Line]:
     """Group the page's characters (in PDFium's order) into lines, as pdfminer does with its ``LTChar`` objects.
 
     A character continues the line when it overlaps the previous one vertically by half the smaller height
@@ -253,7 +258,8 @@ def _lines(textpage: Any, page: _PageText) -> list[_Line]:
     for the line's box. Where PDFium replaced a space glyph by a space of its own (without a box), the gap
     is measured less that space, so that a bullet and its text stay one line as in pdfminer.
 
-    This loop is the engine's hot path (one C call per character for the box): it avoids attribute
+    ``turns`` quarter turns (see :func:`_turns`) are applied to every box first, so that the text runs left to
+    right. This loop is the engine's hot path (one C call per character for the box): it avoids attribute
     lookups and small function calls on purpose.
     """
     import pypdfium2.raw as raw
@@ -280,6 +286,8 @@ def _lines(textpage: Any, page: _PageText) -> list[_Line]:
         if not get_box(handle, index, rect_ref):
             continue
         x0, y0, x1, y1 = rect.left, rect.bottom, rect.right, rect.top
+        if turns:
+            x0, y0, x1, y1 = _turned(turns, x0, y0, x1, y1)
         if x1 <= x0 or y1 <= y0:
             if space and chars:  # a space PDFium generated between words: it has no box
                 chars.append(" ")
@@ -316,6 +324,39 @@ def _lines(textpage: Any, page: _PageText) -> list[_Line]:
     if chars:
         lines.append(_Line(lx0, ly0, lx1, ly1, chars))
     return [_em_box(line) for line in lines if line.text()]
+
+
+def _turns(handle: Any) -> int:
+    """Quarter turns that make most of the page's text run left to right (0 for almost every page).
+
+    A landscape table is often drawn turned by 90 degrees on a portrait page that the viewer turns back
+    (``/Rotate``); PDFium gives the characters' boxes as drawn, so its lines would run up the page. Decided by
+    the angle of up to 64 characters spread over the page.
+    """
+    import pypdfium2.raw as raw
+
+    count = raw.FPDFText_CountChars(handle)
+    votes = [0, 0, 0, 0]
+    for index in range(0, count, max(1, count // 64)):
+        angle = raw.FPDFText_GetCharAngle(handle, index)
+        if angle >= 0 and raw.FPDFText_GetUnicode(handle, index) > 0x20:
+            votes[round(angle / (math.pi / 2)) % 4] += 1
+    return (4 - votes.index(max(votes))) % 4  # PDFium measures the angle clockwise
+
+
+def _turned(turns: int, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+    """The box (left, bottom, right, top) turned clockwise by ``turns`` quarter turns.
+
+    Text running up the page (one counter-clockwise quarter turn from normal) is turned back by one clockwise
+    quarter turn, (x, y) -> (y, -x), and then runs left to right.
+    """
+    if turns == 1:
+        return y0, -x1, y1, -x0
+    if turns == 2:
+        return -x1, -y1, -x0, -y0
+    if turns == 3:
+        return -y1, x0, -y0, x1
+    return x0, y0, x1, y1
 
 
 def _em_box(line: _Line) -> _Line:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing as mp
 import os
+import sys
 import time
 import traceback
 from collections import deque
@@ -65,7 +66,26 @@ def call_task(func: Callable[[Any], Any], task: Any) -> tuple[str, Any]:
                                    "please report this file to the clustermine developers"))
 
 
+def _die_with_parent() -> None:
+    """Have the kernel end this worker when the process running the pool dies (kill -9, the OOM killer).
+
+    Linux only. Without it an orphaned worker reads on with no one to enforce its time limit, and keeps the
+    corpus's writer lock, which it inherited at fork, so the next run finds the corpus "busy".
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    parent = mp.parent_process()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    if parent is not None and os.getppid() != parent.pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _worker_main(conn: Connection, func: Callable[[Any], Any], memory_mb: int | None) -> None:
+    _die_with_parent()
     _limit_memory(memory_mb)
     while True:
         try:

@@ -261,12 +261,12 @@ def open_searcher(home: Any) -> Iterator[tuple[Any, IndexMeta]]:
 
 
 def _saved_splits(store: Any, prof: AnalysisProfile) -> None:
-    """Load the corpus's saved compound splits (once per process): query words and the snippets of a page split
-    compounds, and a word split cold costs ~1-4 ms, the first one ~1 s more (HanTa and the word lists)."""
+    """Read the corpus's saved compound splits: query words and the snippets of a page split compounds, and a
+    word split cold costs ~1-4 ms, the first one ~1 s more (HanTa and the word lists)."""
     if prof.name == "german":
-        from clustermine.pipeline.compound_store import cache_path, load
+        from clustermine.pipeline.compound_store import attach, cache_path
 
-        load(cache_path(store.home))
+        attach(cache_path(store.home))
 
 
 def _check_paging(limit: int, page: int, sort: str) -> None:

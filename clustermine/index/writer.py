@@ -33,7 +33,7 @@ from clustermine.index.storage import INDEX_FORMAT, WHOOSH_NAME, IndexLocation, 
 from clustermine.index.storeview import document_states
 from clustermine.index.taxonomy import Taxonomy
 from clustermine.model import Document
-from clustermine.pipeline.compound_store import CACHE_NAME, WORTH_LOADING, borrowed
+from clustermine.pipeline.compound_store import STORE_NAME, borrowed
 
 #: Megabytes of postings whoosh buffers in memory before it spills a sorted run to disk.
 WRITER_LIMIT_MB = 256
@@ -48,10 +48,10 @@ MAX_PROCS = 4
 #: separate files are opened in under a millisecond.
 WRITER_OPTIONS: dict[str, Any] = {"limitmb": WRITER_LIMIT_MB, "compound": False}
 
-#: The compound splitter's per-word cache, kept beside the index generations: splitting a new word type costs
-#: ~1 ms (HanTa), so a rebuild or a sync of a corpus whose vocabulary was seen before becomes several times
-#: faster. ``add`` fills it from its worker processes (see :mod:`clustermine.pipeline.compound_store`).
-COMPOUND_CACHE = CACHE_NAME
+#: The compound splits saved beside the index generations: splitting a new word type costs ~1 ms (HanTa), so
+#: a rebuild or a sync of a corpus whose vocabulary was seen before becomes several times faster. ``add`` fills
+#: it from its worker processes (see :mod:`clustermine.pipeline.compound_store`).
+COMPOUND_CACHE = STORE_NAME
 
 #: Per generation: the state (content hash, entities fingerprint, metadata) of every indexed document, as of
 #: which whoosh commit, so that an incremental sync need not read every document's stored fields.
@@ -168,9 +168,7 @@ def _update(
         if not (removed or added or changed):
             return SyncReport(0, 0, 0)
         taxonomy = Taxonomy.for_store(store) if added or changed else Taxonomy(None)
-        # a few documents (``add`` of one file): their words came split from add's workers, or cost less than
-        # reading and writing the whole saved cache would
-        with _compound_cache(cache, enabled=cache is not None and len(added) + len(changed) >= WORTH_LOADING):
+        with _compound_cache(cache, enabled=cache is not None and bool(added or changed)):
             writer = ix.writer(**WRITER_OPTIONS)
             try:
                 for doc_id in removed + changed:
@@ -196,8 +194,8 @@ def _update(
 
 @contextmanager
 def _compound_cache(path: Path | None, *, enabled: bool) -> Iterator[None]:
-    """Load the compound splitter's saved cache before indexing and save it after a successful run (when the
-    run split new words, or words split by ``add``'s workers were merged since the last save)."""
+    """Use the corpus's saved compound splits while indexing; save the new ones after a successful run (with
+    those ``add``'s workers made)."""
     with borrowed(path, enabled=enabled):
         yield
 

@@ -29,6 +29,7 @@ import tempfile
 import threading
 import unicodedata
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -129,6 +130,9 @@ class CompoundSplitter:
         self._lock = threading.RLock()
         self._ready = False
         self._journal: list[str] | None = None
+        #: Consulted on a cache miss before splitting (a saved cache on disk, see ``compound_store``); not
+        #: pickled, a worker process gets it by forking.
+        self.backing: Callable[[str], tuple[str, ...] | None] | None = None
 
     def _settings(self) -> dict[str, Any]:
         return {
@@ -204,13 +208,14 @@ class CompoundSplitter:
                 self.cache_.move_to_end(key)
                 return parts
             self.misses_ += 1
-        parts = self._split_word(key)
+        saved = self.backing(key) if self.backing is not None else None
+        parts = self._split_word(key) if saved is None else saved
         if self.cache_size:
             with self._lock:
                 self.cache_[key] = parts
                 if len(self.cache_) > self.cache_size:
                     self.cache_.popitem(last=False)
-                if self._journal is not None:
+                if self._journal is not None and saved is None:
                     self._journal.append(key)
         return parts
 

@@ -116,6 +116,46 @@ def test_columns_drawn_row_by_row_are_still_read_column_by_column() -> None:
     assert order == [f"Links{i}" for i in range(30)] + [f"Rechts{i}" for i in range(30)]
 
 
+LANDSCAPE = ["Querformat: Tabelle über Cluster", "Zeile zwei der Förderung", "Zeile drei mit Umlauten äöü"]
+
+
+@pytest.mark.parametrize("degrees", [90, 180, 270])
+def test_text_drawn_turned_on_a_turned_page(degrees: int) -> None:
+    """A landscape table drawn turned on a portrait page, which the viewer turns back (/Rotate)."""
+    from pypdf import PdfReader, PdfWriter
+
+    out = BytesIO()
+    canvas = Canvas(out, pagesize=A4, invariant=1)
+    canvas.setFont("Helvetica", 10)
+    canvas.translate(A4[0] / 2, A4[1] / 2)
+    canvas.rotate(degrees)
+    for i, line in enumerate(LANDSCAPE):
+        canvas.drawString(-150, 100 - 14 * i, line)
+    canvas.showPage()
+    canvas.save()
+    writer = PdfWriter()
+    for page in PdfReader(BytesIO(out.getvalue())).pages:
+        page.rotate((360 - degrees) % 360)
+        writer.add_page(page)
+    turned = BytesIO()
+    writer.write(turned)
+    assert read_pdf(turned.getvalue(), engine="pdfium").pages == ("\n".join(LANDSCAPE),)
+
+
+def test_upright_text_on_a_page_marked_as_turned() -> None:
+    """/Rotate on a page whose text is drawn upright: PDFium reads the lines (pdfminer.six reads them letter by
+    letter, as it turns the characters with the page)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for page in PdfReader(BytesIO(_canvas_pdf([(72, 700 - 14 * i, line) for i, line in enumerate(LANDSCAPE)]))).pages:
+        page.rotate(90)
+        writer.add_page(page)
+    turned = BytesIO()
+    writer.write(turned)
+    assert read_pdf(turned.getvalue(), engine="pdfium").pages == ("\n".join(LANDSCAPE),)
+
+
 def test_word_broken_across_a_page_break() -> None:
     data = _canvas_pdf([(72, 700, "Der Ausschuss empfiehlt die Clusterför-")], [(72, 700, "derung fortzusetzen.")])
     pdfium, pdfminer = _both(data)

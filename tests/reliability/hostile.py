@@ -165,8 +165,8 @@ def pdf_cases(*, heavy: bool = True) -> list[Case]:
         cases += [
             Case("tausend_seiten.pdf", rawpdf.many_pages_pdf(2000, WORDS), "added", ("Kompetenzfeld",),
                  "2,000 pages"),
-            Case("strom_bombe.pdf", rawpdf.inflation_bomb_pdf(300), "failed",
-                 ("no text", "memory", "longer than"), "a content stream that inflates to 300 MB"),
+            Case("strom_bombe.pdf", rawpdf.inflation_bomb_pdf(200), "failed",
+                 ("no text", "memory", "longer than"), "a content stream that inflates to 200 MB"),
         ]
     return cases
 
@@ -209,7 +209,7 @@ def text_cases() -> list[Case]:
              note="billion laughs in an XML file"),
         Case("tief.json", b"[" * 200_000 + b"]" * 200_000, "failed", ("nested", "deep", "no text", "text"),
              "JSON nested 200,000 deep"),
-        Case("lange_zeile.txt", (GOOD + " ").encode() * 10_000, "added", ("Ziel-2-Programm",), "one 1 MB line"),
+        Case("lange_zeile.txt", (GOOD + " ").encode() * 3_000, "added", ("Ziel-2-Programm",), "one 300 KB line"),
     ]
     return cases
 
@@ -223,7 +223,7 @@ def office_cases() -> list[Case]:
              note="plain text named .docx (read as text)"),
         Case("kein_zip_binaer.docx", bytes(range(256)) * 8, "failed", ("unsupported", "binary", "damaged")),
         Case("abgeschnitten.docx", docx(GOOD)[:-150], "failed", ("damaged", "ZIP", "incomplete")),
-        Case("zip_bombe.docx", zip_bomb("word/document.xml", 600, {"[Content_Types].xml": CONTENT_TYPES}),
+        Case("zip_bombe.docx", zip_bomb("word/document.xml", 250, {"[Content_Types].xml": CONTENT_TYPES}),
              "failed", ("zip bomb", "compression", "large")),
         Case("entitaeten.docx", zipped({"[Content_Types].xml": CONTENT_TYPES, "word/document.xml": entity_bomb(body)}),
              "failed", ("DTD", "entit", "damaged")),

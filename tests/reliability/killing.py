@@ -48,7 +48,7 @@ def write_documents(folder: Path, count: int, *, seed: int = 0, sentences: int =
         lines = [f"Beschlussvorlage {2000 + i}/{i:04d}: {field_} in {place}", "", "Sachverhalt", ""]
         for _ in range(sentences):
             lines.append(rng.choice([
-                f"Die Wirtschaftsförderung in {place} unterstützt das Kompetenzfeld {field_} mit Mitteln aus {programme}.",
+                f"Die Wirtschaftsförderung in {place} stärkt das Kompetenzfeld {field_} mit Mitteln aus {programme}.",
                 f"Im Jahr {rng.randint(1995, 2024)} wurden {rng.randint(2, 90)} Unternehmen der {field_} beraten.",
                 f"Die Clusterförderung stärkt Netzwerke zwischen Hochschulen und Betrieben ({rng.randint(1, 999)}).",
                 f"Der Ausschuss für Wirtschaft in {place} nimmt den Bericht Nr. {i}-{rng.randint(1, 99)} zur Kenntnis.",
@@ -188,9 +188,11 @@ def torture(stage: Stage, home: Path, reference: dict[str, Any], *, rounds: int,
     started = time.monotonic()
     for _ in range(rounds):
         stage.prepare(home)
-        killed, _ = kill_after(home, stage.args, rng.uniform(0.2, longest))
+        killed, ran = kill_after(home, stage.args, rng.uniform(0.2, longest))
         result.killed += killed
         result.finished_early += not killed
+        if not killed:  # this command is quicker than the range assumed: aim the next kills inside it
+            longest = max(0.5, min(longest, ran * 0.9))
         result.problems += store_problems(home)
     done = cli(home, *stage.args)
     if done.returncode != 0:
