@@ -215,8 +215,11 @@ def profile_pipeline(folder: Path, home: Path, jobs: int, terms: bool = True) ->
     from clustermine.pipeline.termmatrix import sync_terms
 
     megabytes = sum(p.stat().st_size for p in folder.iterdir()) / 1e6
+    from bench.bench_scale import TreeMemory
+
     phases: dict[str, float] = {}
     cpu: dict[str, float] = {}
+    memory = TreeMemory(os.getpid())  # this process and its workers together
     store = open_store(home)
     began = time.perf_counter()
     cpu_began = cpu_seconds()
@@ -239,6 +242,7 @@ def profile_pipeline(folder: Path, home: Path, jobs: int, terms: bool = True) ->
     phases["term counts (first trends/topics)"] = time.perf_counter() - started
     cpu["term counts (first trends/topics)"] = cpu_seconds()
     total = time.perf_counter() - began
+    peak_tree, _ = memory.stop()
     marks = [cpu_began, *cpu.values()]
     cpu_used = {name: marks[k + 1] - marks[k] for k, name in enumerate(cpu)}
     store.close()
@@ -256,6 +260,7 @@ def profile_pipeline(folder: Path, home: Path, jobs: int, terms: bool = True) ->
         "terms_counted_after_add": counted,
         "peak_rss_main_mb": round(peak_rss_mb()),
         "peak_rss_child_mb": round(peak_rss_mb(resource.RUSAGE_CHILDREN)),
+        "peak_tree_mb": round(peak_tree),
     }
 
 
@@ -302,7 +307,8 @@ def print_pipeline(result: dict[str, Any]) -> None:
     flow = "terms counted in the workers" if result["terms_in_workers"] else "terms counted after add (old flow)"
     print(f"\npipeline, {flow} ({result['jobs']} jobs): {result['files']} files, {result['megabytes']} MB in "
           f"{result['total_s']} s = {result['mb_per_s']} MB/s; peak RSS main {result['peak_rss_main_mb']} MB, "
-          f"child {result['peak_rss_child_mb']} MB")
+          f"largest child {result['peak_rss_child_mb']} MB, all processes together "
+          f"{result.get('peak_tree_mb', '?')} MB")
     print(f"  CPU time of all processes: {result['cpu_s']} s")
     for name, row in result["phases"].items():
         print(f"  {name:<36}{row['seconds']:>9.2f} s {row['share']:>7.1%}   CPU {row['cpu_s']:>7.1f} s")

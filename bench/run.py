@@ -168,14 +168,16 @@ def profile_section(path: Path) -> list[str]:
         lines += [
             "The real pipeline (worker processes, one writer), wall time and CPU time of all processes per phase "
             "(median run):", "",
-            "| flow | total (s) | MB/s | CPU (s) | " + " | ".join(names) + " | peak RSS main / child (MB) |",
+            "| flow | total (s) | MB/s | CPU (s) | " + " | ".join(names) + " | peak RSS main / largest child / "
+            "all together (MB) |",
             "|---|---|---|---|" + "---|" * len(names) + "---|",
         ]
         for flow in flows:
             label = "terms in workers (now)" if flow.get("terms_in_workers") else "terms after add (before)"
             cells = [f"{flow['phases'][n]['seconds']} s ({flow['phases'][n]['share']:.0%})" for n in names]
             lines.append(f"| {label} | {flow['total_s']} | {flow['mb_per_s']} | {flow.get('cpu_s', '')} | "
-                         + " | ".join(cells) + f" | {flow['peak_rss_main_mb']} / {flow['peak_rss_child_mb']} |")
+                         + " | ".join(cells) + f" | {flow['peak_rss_main_mb']} / {flow['peak_rss_child_mb']} / "
+                         f"{flow.get('peak_tree_mb', '–')} |")
         lines.append("")
     return lines
 

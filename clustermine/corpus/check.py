@@ -14,6 +14,7 @@ Nothing is ever deleted that only the user can judge: a document whose file is g
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -28,6 +29,7 @@ from clustermine.errors import CorpusBusyError
 #: How many ids or paths a finding lists (the count says how many there are in all).
 EXAMPLES = 5
 _REPAIR = "clustermine check --repair"
+_RESTORE = "restore corpus.sqlite from a backup, or move it aside and add your folders again"
 
 
 @dataclass
@@ -113,14 +115,18 @@ def _run(store: CorpusStore, report: CheckReport, *, repair: bool, hash_sources:
     for finding in findings:
         if finding.repaired is None and finding.repairable and finding.code not in codes:
             finding.repaired = "repaired"
-    report.remaining = again
+    report.remaining = [f for f in findings if f.area == "locks" and not f.repaired] + again
     return report
 
 
 def _findings(store: CorpusStore, checked: dict[str, Any], hash_sources: bool) -> list[Finding]:
-    findings = _check_store(store, checked)
-    findings += _check_index(store, checked)
-    findings += _check_sources(store, checked, hash_sources)
+    try:
+        findings = _check_store(store, checked)
+        findings += _check_index(store, checked)
+        findings += _check_sources(store, checked, hash_sources)
+    except sqlite3.DatabaseError as exc:  # so damaged that even reading it fails
+        return [Finding("store", "store.integrity", f"the database is damaged: {exc}", hint=_RESTORE,
+                        repairable=False)]
     return findings
 
 
@@ -168,8 +174,7 @@ def _check_store(store: CorpusStore, checked: dict[str, Any]) -> list[Finding]:
     if problems != ["ok"]:
         findings.append(Finding(
             "store", "store.integrity", f"the database is damaged: {problems[0]}", len(problems), problems[:EXAMPLES],
-            hint="restore corpus.sqlite from a backup, or move it aside and add your folders again",
-            repairable=False,
+            hint=_RESTORE, repairable=False,
         ))
     violations = Counter(row[0] for row in conn.execute("PRAGMA foreign_key_check"))
     if violations:

@@ -44,8 +44,8 @@ PAGE_TIMEOUT = 120.0
 #: value switches OCR off, e.g. to see what a machine without Tesseract would do.
 TESSERACT_ENV = "CLUSTERMINE_TESSERACT"
 INSTALL_HINT = (
-    "install Tesseract with German data (Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-deu) "
-    "and add the file again, or run OCR yourself (ocrmypdf -l deu scan.pdf scan-ocr.pdf)"
+    "the PDF is a scan without text layer: install Tesseract with German data (Debian/Ubuntu: apt-get install "
+    "tesseract-ocr tesseract-ocr-deu) and add it again, or run OCR yourself (ocrmypdf -l deu scan.pdf out.pdf)"
 )
 #: A page counts as read when OCR finds at least one word of three letters (not just specks and rules).
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -100,7 +100,8 @@ def rescue(data: bytes, error: NoTextLayerError, mode: str = DEFAULT_MODE) -> Ex
     """
     check_mode(mode)
     if mode == "never":
-        raise NoTextLayerError(error.message, hint="add it with --ocr auto to read the scan with OCR") from error
+        raise NoTextLayerError(error.message, hint="the PDF is a scan without text layer: add it with --ocr auto "
+                                                   "to read it with OCR") from error
     found = status()
     if not found.available:
         raise NoTextLayerError(f"{error.message}; {found.detail}", hint=INSTALL_HINT) from error
@@ -112,7 +113,8 @@ def rescue(data: bytes, error: NoTextLayerError, mode: str = DEFAULT_MODE) -> Ex
     if not any(texts.values()):
         detail = f" ({failures[0]})" if failures else ""
         raise NoTextLayerError(f"{error.message}; OCR found no readable text either{detail}",
-                               hint="check the scan in a PDF viewer: it may be blank or a picture") from error
+                               hint="the PDF has no text layer and OCR read nothing on its pages: look at it in a "
+                                    "PDF viewer, it may be blank or a picture") from error
     pages = tuple(texts.get(n, "") for n in range(1, max(texts) + 1))
     return _marked(Extraction(format="pdf", pages=pages), [n for n, t in texts.items() if t], failures)
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from clustermine.index.engine import SearchResult, search, select_ids, similar
     from clustermine.index.filters import SearchFilters
     from clustermine.index.query import SYNTAX_HELP
-    from clustermine.index.engine import SearchResult, search, select_ids, similar
     from clustermine.index.storage import index_path
     from clustermine.index.writer import SyncReport, sync_index
 

@@ -313,12 +313,26 @@ def _no_value(field: str, pos: int) -> None:
 # -- parser -------------------------------------------------------------------------------------------------
 
 
+#: How deep brackets and NOTs may nest (people write two or three levels).
+MAX_DEPTH = 40
+
+
 class _Parser:
     """Recursive descent: ``or := and (OR and)*``, ``and := unary ((AND)? unary)*``, ``unary := NOT unary | atom``."""
 
     def __init__(self, tokens: list[_Token]) -> None:
         self.tokens = tokens
         self.i = 0
+        self.depth = 0
+
+    def _nest(self, token: _Token) -> None:
+        """One more level of brackets or NOT; a crafted query must not exhaust Python's recursion limit."""
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise BadQueryError(
+                f"the query nests brackets or NOTs more than {MAX_DEPTH} deep (at character {token.pos + 1})",
+                hint="simplify the query: fewer brackets, no repeated NOT",
+            )
 
     def parse(self) -> Node:
         node = self.parse_or(None)
@@ -359,7 +373,10 @@ class _Parser:
         assert token is not None
         if token.kind == "op":  # NOT
             self.i += 1
-            return Not(self.parse_unary(field, token))
+            self._nest(token)
+            node = Not(self.parse_unary(field, token))
+            self.depth -= 1
+            return node
         node = self.parse_atom(field)
         return Not(node) if token.negate else node
 
@@ -368,7 +385,9 @@ class _Parser:
         self.i += 1
         if token.kind == "open":
             # a field distributes over its group: title:(Cluster OR Netzwerk), region:(Mettmann OR Hilden)
+            self._nest(token)
             node = self.parse_or(token.field or field)
+            self.depth -= 1
             close = self.peek()
             if close is None or close.kind != "close":
                 raise BadQueryError(
