@@ -163,7 +163,7 @@ def extract_document(task: ExtractTask) -> ExtractResult:
     except OSError:  # gone right after it was read: the bytes are what counts
         mtime = None
     content_hash = hashlib.sha256(data).hexdigest()
-    name = (task.external.source_name if task.external else None) or path.name
+    name = (task.external.source_name if task.external else None) or storable_path(path.name)
     extraction = readers.read_bytes(data, name, ocr=task.ocr, pdf_engine=task.pdf_engine)
     meta = analyse(extraction, source_name=name)
     doctype = task.doctype or meta.doctype
@@ -172,7 +172,7 @@ def extract_document(task: ExtractTask) -> ExtractResult:
         id=document_id(content_hash),
         source=storable_path(path),
         format=extraction.format,
-        title=meta.title or extraction.title or path.stem,
+        title=meta.title or extraction.title or Path(storable_path(path)).stem,
         doctype=doctype,
         date=date,
         text=extraction.text,

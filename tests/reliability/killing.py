@@ -161,14 +161,15 @@ class Stage:
     name: str
     args: tuple[object, ...]
     prepare: Callable[[Path], None] = lambda home: None
+    share: float = 1.0  # about how long it runs, as a share of a full ``add`` (the range of the kill delays)
 
 
 def stages(docs: Path) -> list[Stage]:
     add = ("add", docs, "--jobs", "2", "--wait", "120")
     return [
         Stage("add", add),
-        Stage("index", add, prepare=lambda home: _drop_complete_index(home)),
-        Stage("rebuild", ("rebuild", "--all", "--jobs", "2", "--wait", "120")),
+        Stage("index", add, prepare=lambda home: _drop_complete_index(home), share=0.4),
+        Stage("rebuild", ("rebuild", "--all", "--jobs", "2", "--wait", "120"), share=0.6),
     ]
 
 
@@ -186,6 +187,7 @@ def torture(stage: Stage, home: Path, reference: dict[str, Any], *, rounds: int,
     then the command once to its end, the check, and the comparison with ``reference``."""
     result = StageResult(stage.name)
     started = time.monotonic()
+    longest *= stage.share
     for _ in range(rounds):
         stage.prepare(home)
         killed, ran = kill_after(home, stage.args, rng.uniform(0.2, longest))
