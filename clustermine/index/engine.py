@@ -405,7 +405,7 @@ def _hits(
                 doctype=doc.doctype,
                 date=doc.date,
                 score=round(score, 4),
-                snippet=make_snippet(doc.text, terms, forms),
+                snippet=_mark_ocr(doc, make_snippet(doc.text, terms, forms)),
                 rank=(page - 1) * limit + offset + 1,
                 council=council_info(doc),
                 duplicates=tuple(group.duplicates),
@@ -413,6 +413,11 @@ def _hits(
             )
         )
     return hits
+
+
+def _mark_ocr(doc: Document, snippet: str) -> str:
+    """Text recognised from a scan may hold misread words: the snippet says so, as ``show`` does."""
+    return f"[OCR] {snippet}" if doc.info.get("ocr") and snippet else snippet
 
 
 #: Roles of a consultation that decide (rather than advise or take note).
