@@ -11,7 +11,10 @@ ratios against 1 process of the same engine in the same repetition. Before each 
 calibration: 2 s of a pure-Python busy loop, split the same way (``ceiling``). It shows what N processes can
 gain on this machine at that moment; when other programs keep the cores busy, the ceiling drops below N and
 the extraction speed-up with it, so ``speedup / ceiling`` (the parallel efficiency) is the figure that says
-whether extraction itself scales.
+whether extraction itself scales. ``cpu ms/page`` (CPU time of the workers and the parent per page) barely
+depends on what else runs: if it is the same for N processes as for 1, the processes do no extra work and
+need nothing from each other, and on N free cores the speed-up is N less the start-up of the workers:
+``free cores`` = N × (CPU per page with 1 process) / (CPU per page with N), an estimate, not a measurement.
 
 Files: ../shared/corpus/*.pdf and demo/corpus/*.pdf (or the PDFs given), repeated ``--copies`` times so that one
 single-process measurement takes about ten seconds (start-up and imports of the workers are then a small part,
@@ -73,16 +76,25 @@ def calibrate(seconds: float, jobs: int) -> float:
     return time.perf_counter() - started
 
 
-def measure(files: list[Path], engine: str, jobs: int) -> tuple[float, int]:
-    """Seconds and pages for extracting ``files`` with ``engine`` in ``jobs`` worker processes."""
+def measure(files: list[Path], engine: str, jobs: int) -> tuple[float, int, float]:
+    """Seconds, pages and CPU seconds (workers and this process) for extracting ``files`` with ``engine`` in ``jobs``
+    worker processes. The workers are ended by the pool, so their CPU time is in RUSAGE_CHILDREN afterwards."""
     pool: KillablePool[Any] = KillablePool(extract, jobs=jobs, timeout=600, memory_mb=None)
     pages = 0
+    cpu_before = _cpu()
     started = time.perf_counter()
     for task, result in pool.run([(str(f), engine) for f in files]):
         if isinstance(result, TaskFailure):
             raise SystemExit(f"{task[0]}: {result.message}")
         pages += len(result.pages)
-    return time.perf_counter() - started, pages
+    return time.perf_counter() - started, pages, _cpu() - cpu_before
+
+
+def _cpu() -> float:
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def pdf_files(sources: list[Path]) -> list[Path]:
@@ -94,7 +106,7 @@ def pdf_files(sources: list[Path]) -> list[Path]:
 
 def copies_for(files: list[Path], engine: str) -> int:
     """How often to repeat the file list so that one single-process measurement takes TARGET_SECONDS."""
-    seconds, _ = measure(files, engine, 1)
+    seconds, _, _ = measure(files, engine, 1)
     return max(1, round(TARGET_SECONDS[engine] / max(seconds, 1e-3)))
 
 
@@ -104,14 +116,16 @@ def run(files: list[Path], engines: list[str], jobs: list[int], repeat: int, cop
     ratios: dict[tuple[str, int], list[float]] = {(e, j): [] for e in engines for j in jobs}
     pages: dict[str, int] = {}
     ceiling: dict[tuple[str, int], list[float]] = {(e, j): [] for e in engines for j in jobs}
+    cpu: dict[tuple[str, int], list[float]] = {(e, j): [] for e in engines for j in jobs}
     for round_ in range(repeat):
         for engine in engines:
             order = jobs if round_ % 2 == 0 else jobs[::-1]  # alternate, so a trend in load hits both alike
             spins = {j: calibrate(2.0, j) for j in order}
             seconds = {}
             for j in order:
-                seconds[j], pages[engine] = measure(workload[engine], engine, j)
+                seconds[j], pages[engine], used = measure(workload[engine], engine, j)
                 rates[engine, j].append(pages[engine] / seconds[j])
+                cpu[engine, j].append(1000 * used / pages[engine])
             for j in jobs:
                 ratios[engine, j].append(seconds[jobs[0]] / seconds[j])
                 ceiling[engine, j].append(spins[jobs[0]] / spins[j])
@@ -129,10 +143,14 @@ def run(files: list[Path], engines: list[str], jobs: list[int], repeat: int, cop
                 "speedup": round(statistics.median(ratios[engine, j]), 2),
                 "speedup_min": round(min(ratios[engine, j]), 2),
                 "speedup_max": round(max(ratios[engine, j]), 2),
+                "cpu_ms_per_page": round(statistics.median(cpu[engine, j]), 2),
                 "ceiling": round(statistics.median(ceiling[engine, j]), 2),
                 "efficiency": round(statistics.median(r / c for r, c in zip(ratios[engine, j], ceiling[engine, j],
                                                                              strict=True)), 2),
             })
+    for r in results:  # what N free cores would give: N processes, each doing the work at the CPU cost measured
+        one = next(x for x in results if x["engine"] == r["engine"] and x["processes"] == jobs[0])
+        r["speedup_free_cores"] = round(r["processes"] / jobs[0] * one["cpu_ms_per_page"] / r["cpu_ms_per_page"], 2)
     base = {r["engine"]: r["pages_per_s"] for r in results if r["processes"] == jobs[0]}
     return {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
@@ -149,11 +167,12 @@ def show(report: dict[str, Any]) -> None:
     print(f"{report['distinct_files']} distinct PDFs, median of {report['repeat']} runs; "
           f"{report['machine']['cpus']} CPUs, load average {report['machine']['load_average']}")
     print(f"{'engine':9} {'proc':>4} {'files':>6} {'pages':>6} {'pages/s':>9} {'min–max':>15} {'speed-up':>9} "
-          f"{'min–max':>11} {'ceiling':>8} {'efficiency':>10}")
+          f"{'min–max':>11} {'ceiling':>8} {'efficiency':>10} {'cpu ms/page':>11} {'free cores':>10}")
     for r in report["results"]:
         print(f"{r['engine']:9} {r['processes']:>4} {r['files']:>6} {r['pages']:>6} {r['pages_per_s']:>9.1f} "
               f"{r['min']:>7.1f}–{r['max']:<7.1f} {r['speedup']:>9.2f} "
-              f"{r['speedup_min']:>5.2f}–{r['speedup_max']:<5.2f} {r['ceiling']:>8.2f} {r['efficiency']:>10.2f}")
+              f"{r['speedup_min']:>5.2f}–{r['speedup_max']:<5.2f} {r['ceiling']:>8.2f} {r['efficiency']:>10.2f} "
+              f"{r['cpu_ms_per_page']:>11.2f} {r['speedup_free_cores']:>10.2f}")
     if report["pdfium_vs_pdfminer"]:
         print(f"pdfium / pdfminer.six, 1 process: {report['pdfium_vs_pdfminer']}×")
 
