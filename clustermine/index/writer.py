@@ -21,7 +21,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, astuple, dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -225,7 +225,8 @@ def _load_states(folder: Path, ix: Any) -> dict[str, DocState] | None:
 def _save_states(folder: Path, ix: Any, states: dict[str, DocState]) -> None:
     """Write the states file for the index's latest commit, atomically (temp file + rename)."""
     payload = {"generation": ix.latest_generation(),
-               "states": {doc_id: list(astuple(state)) for doc_id, state in states.items()}}
+               "states": {doc_id: [state.content_hash, state.entities_fingerprint, state.metadata]
+                          for doc_id, state in states.items()}}
     temporary = folder / f".{STATES}.tmp"
     try:
         temporary.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
