@@ -438,32 +438,18 @@ def _store_result(
     waiting: dict[str, list[tuple[str, int, float]]],
     emit: Callable[[FileOutcome], None],
 ) -> None:
-    from clustermine.corpus.termstore import put_term_row
-    from clustermine.pipeline.neardup import Signature, link_kind
-    from clustermine.pipeline.terms import TERMS_FINGERPRINT
-
     doc = result.document
     extra_paths = waiting.pop(doc.content_hash or "", [])
     with store.transaction():
         existing = store.doc_id_for_hash(doc.content_hash or doc.id)
         if existing is None:
-            store.put_document(doc, fingerprint=result.fingerprint)
-            if result.terms is not None:
-                put_term_row(store, doc.id, *result.terms, TERMS_FINGERPRINT)
+            store_new_document(store, result)
         previous = store.link_source(doc.source, doc.id, doc.content_hash or doc.id, doc.size, doc.mtime)
         replaced = bool(previous and store.drop_if_orphaned(previous))
         for path, size, mtime in extra_paths:
             prior = store.link_source(path, doc.id, doc.content_hash or doc.id, size, mtime)
             if prior:
                 store.drop_if_orphaned(prior)
-        if result.signature and existing is None:
-            store.put_signature(doc.id, result.signature, result.buckets)
-            mine = Signature.from_bytes(result.signature)
-            for other_id, other_sig in store.candidates(doc.id, result.buckets).items():
-                similarity = mine.similarity(Signature.from_bytes(other_sig))
-                kind = link_kind(similarity)
-                if kind:
-                    store.link_duplicates(doc.id, other_id, similarity, kind)
     status = "updated" if replaced else "added" if existing is None else "unchanged"
     emit(FileOutcome(doc.source, status, doc.id, title=doc.title, doctype=doc.doctype, date=doc.date))
     for path, _, _ in extra_paths:
@@ -483,4 +469,31 @@ __all__ = [
     "extract_document",
     "file_hash",
     "merge_council",
+    "store_new_document",
 ]
+
+
+def store_new_document(store: CorpusStore, result: ExtractResult) -> None:
+    """Write a newly read document with everything its worker derived: entities, term counts, and its
+    near-duplicate links (its MinHash signature compared with the candidates of its LSH buckets).
+
+    Call inside ``store.transaction()``, only for a document whose content is not stored yet. Shared by ``add``
+    and the OParl importer, so both leave a document in the same state.
+    """
+    from clustermine.corpus.termstore import put_term_row
+    from clustermine.pipeline.neardup import Signature, link_kind
+    from clustermine.pipeline.terms import TERMS_FINGERPRINT
+
+    doc = result.document
+    store.put_document(doc, fingerprint=result.fingerprint)
+    if result.terms is not None:
+        put_term_row(store, doc.id, *result.terms, TERMS_FINGERPRINT)
+    if not result.signature:
+        return
+    store.put_signature(doc.id, result.signature, result.buckets)
+    mine = Signature.from_bytes(result.signature)
+    for other_id, other_sig in store.candidates(doc.id, result.buckets).items():
+        similarity = mine.similarity(Signature.from_bytes(other_sig))
+        kind = link_kind(similarity)
+        if kind:
+            store.link_duplicates(doc.id, other_id, similarity, kind)

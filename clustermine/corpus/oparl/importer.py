@@ -24,7 +24,13 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from clustermine.corpus.ingest import ExternalMetadata, ExtractResult, ExtractTask, extract_document
+from clustermine.corpus.ingest import (
+    ExternalMetadata,
+    ExtractResult,
+    ExtractTask,
+    extract_document,
+    store_new_document,
+)
 from clustermine.corpus.oparl import state
 from clustermine.corpus.oparl.cache import RawCache
 from clustermine.corpus.oparl.client import HttpClient, HttpError
@@ -433,8 +439,7 @@ class _Import:
         with self.store.transaction():
             existing = self.store.doc_id_for_hash(doc.content_hash or doc.id)
             if existing is None:
-                self.store.put_document(doc, fingerprint=result.fingerprint)
-                _link_duplicates(self.store, result)
+                store_new_document(self.store, result)
             for n, entry in enumerate(entries):
                 if existing is None and n == 0:
                     entry.work.changed = True
@@ -501,21 +506,6 @@ def _put_paper_document(store: CorpusStore, doc: Document) -> bool:
         return False
     store.put_document(doc)
     return True
-
-
-def _link_duplicates(store: CorpusStore, result: ExtractResult) -> None:
-    from clustermine.pipeline.neardup import Signature, link_kind
-
-    doc = result.document
-    if not result.signature:
-        return
-    store.put_signature(doc.id, result.signature, result.buckets)
-    mine = Signature.from_bytes(result.signature)
-    for other_id, other_sig in store.candidates(doc.id, result.buckets).items():
-        similarity = mine.similarity(Signature.from_bytes(other_sig))
-        kind = link_kind(similarity)
-        if kind:
-            store.link_duplicates(doc.id, other_id, similarity, kind)
 
 
 def _start_of(value: str) -> datetime:
