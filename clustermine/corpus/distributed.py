@@ -92,6 +92,11 @@ class DaskPool(Generic[T]):
         self.client_: Any = None
         self.threads_ = 0
 
+    @property
+    def jobs(self) -> int:
+        """Files in work at once: the cluster's worker threads (as ``KillablePool.jobs``; 0 before connecting)."""
+        return self.threads_
+
     def connect(self) -> DaskPool[T]:
         """Open the connection and check the cluster, so that a wrong address fails before any work starts."""
         if self.client_ is not None:

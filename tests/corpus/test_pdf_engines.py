@@ -256,8 +256,9 @@ def test_shared_samples_agree(name: str) -> None:
     pdfium, pdfminer = read_pdf(data, name, engine="pdfium"), read_pdf(data, name, engine="pdfminer")
     assert not any(FALLBACK_NOTE in note for note in pdfium.notes)
     assert len(pdfium.pages) == len(pdfminer.pages)
-    similarity = difflib.SequenceMatcher(None, pdfium.text, pdfminer.text, autojunk=False).ratio()
-    assert similarity >= 0.98, similarity
+    lines = [[line for line in result.text.splitlines() if line.strip()] for result in (pdfium, pdfminer)]
+    similarity = difflib.SequenceMatcher(None, *lines, autojunk=False).ratio()  # lines: fast, and order-aware
+    assert similarity >= 0.95, similarity  # measured: 0.955 (a bullet list) to 1.0
     umlauts = re.compile(r"[äöüÄÖÜß]")
     assert len(umlauts.findall(pdfium.text)) == len(umlauts.findall(pdfminer.text))
     assert sorted(re.findall(r"\w+", pdfium.text)) == sorted(re.findall(r"\w+", pdfminer.text))
