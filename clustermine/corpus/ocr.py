@@ -29,6 +29,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from clustermine.errors import NoTextLayerError
 from clustermine.model import Extraction
@@ -244,22 +245,30 @@ def _render_pdfium(data: bytes, numbers: Sequence[int] | None) -> Iterator[tuple
 
     import pypdfium2 as pdfium
 
-    document = pdfium.PdfDocument(data)
+    from clustermine.corpus.pdf_pdfium import PDFIUM_LOCK
+
+    # PDFium is not thread-safe (Dask workers may run threads): every call holds the lock, but never across a
+    # yield, so Tesseract's work on one page does not block other threads' PDF reading
+    with PDFIUM_LOCK:
+        document = pdfium.PdfDocument(data)
+        count = len(document)
     try:
-        wanted = numbers if numbers is not None else range(1, len(document) + 1)
+        wanted = numbers if numbers is not None else range(1, count + 1)
         for number in wanted:
-            if not 0 < number <= len(document):
+            if not 0 < number <= count:
                 continue
-            page = document[number - 1]
-            try:
-                image = page.render(scale=DPI / 72, grayscale=True).to_pil()
-            finally:
-                page.close()
+            with PDFIUM_LOCK:
+                page = document[number - 1]
+                try:
+                    image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+                finally:
+                    page.close()
             buffer = io.BytesIO()
             image.save(buffer, format="PNG")
             yield number, buffer.getvalue()
     finally:
-        document.close()
+        with PDFIUM_LOCK:
+            document.close()
 
 
 def _render_pdftoppm(data: bytes, numbers: Sequence[int] | None) -> Iterator[tuple[int, bytes]]:
@@ -289,8 +298,14 @@ def _pages_with_images(data: bytes, numbers: Sequence[int]) -> list[int]:
         import pypdfium2.raw as pdfium_c
     except ImportError:
         return list(numbers)  # cannot tell without rendering; OCR of a blank page costs a second and finds nothing
+    from clustermine.corpus.pdf_pdfium import PDFIUM_LOCK
+
     kinds = {pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_SHADING}
-    document = pdfium.PdfDocument(data)
+    with PDFIUM_LOCK:  # PDFium is not thread-safe
+        return _image_pages(pdfium.PdfDocument(data), numbers, kinds)
+
+
+def _image_pages(document: Any, numbers: Sequence[int], kinds: set[int]) -> list[int]:
     try:
         found = []
         for number in numbers:
