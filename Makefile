@@ -76,10 +76,13 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_scale.py --docs $(BENCH_SIZE) --repeat $(BENCH_REPEAT)
 	$(BIN)/python bench/run.py
 
-## eval: quality on the labelled dev sets: entities (P/R/F1 per kind), search (nDCG@10, MRR vs. plain whoosh)
+## eval: quality on the labelled dev sets: entities (P/R/F1 per kind), search (nDCG@10, MRR vs. plain whoosh),
+## and on generated corpora with planted drift: trends (curves, emerging-term ranks), topics (term overlap, ARI/NMI)
 eval: $(STAMP)
 	$(BIN)/python bench/eval_entities.py
 	$(BIN)/python bench/eval_search.py
+	$(BIN)/python bench/eval_trends.py --docs-per-year 10
+	$(BIN)/python bench/eval_topics.py --docs-per-year 10 --quick
 
 ## demo-corpus: re-render demo/corpus from demo/sources (deterministic)
 demo-corpus: $(STAMP)
