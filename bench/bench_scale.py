@@ -345,6 +345,9 @@ def at_target_size(sizes: dict[int, dict[str, Any]]) -> dict[str, Any]:
             continue
         if low is not None and low[name] > 0 and value > 0:
             slope = min(max(math.log(value / low[name]) / math.log(known[-1] / known[0]), 0.0), 1.5)
+            if value <= low[name]:
+                notes.append(f"{name}: no growth between {known[0]:,} and {known[-1]:,} documents (within the "
+                             "noise); kept at the larger size's value, which understates any per-document part")
         elif name == "build_peak_mb":
             out[name] = value
             notes.append("build_peak_mb: measured at one size only, not extrapolated")

@@ -139,18 +139,23 @@ def search_section(path: Path) -> list[str]:
 
 
 def profile_section(path: Path) -> list[str]:
-    """Stage shares of ``add`` from ``bench/profile_add.py`` (its most recent measurement)."""
+    """Stage shares of ``add`` from ``bench/profile_add.py``: the latest serial profile, and the latest pipeline
+    measurement per number of files."""
     if not path.exists():
         return []
     saved = json.loads(path.read_text())
-    if not saved:
-        return []
-    label, data = max(saved.items(), key=lambda item: item[1].get("at", ""))
-    lines = [f"## Where `add` spends its time (`bench/profile_add.py`, {data['files']} Karlsruhe files)", "",
-             f"Measured {data['at']} ({label}); load average before / after: {data.get('load_before')} / "
-             f"{data.get('load_after')} (2 cores, shared).", ""]
-    stages = data["views"].get("stages")
-    if stages:
+
+    def latest(view: str) -> dict | None:
+        """The most recent measurement that has ``view``."""
+        runs = [run for run in saved.values() if view in run.get("views", {})]
+        return max(runs, key=lambda run: run.get("at", "")) if runs else None
+
+    lines = ["## Where `add` spends its time (`bench/profile_add.py`, Karlsruhe texts)", ""]
+    serial = latest("stages")
+    if serial:
+        stages = serial["views"]["stages"]
+        lines += [f"Measured {serial['at']} on {serial['files']} files; load average before / after: "
+                  f"{serial.get('load_before')} / {serial.get('load_after')} (2 cores, shared with other work).", ""]
         lines += [
             f"Serial, one process, cold caches: {stages['documents']} documents, {stages['megabytes']} MB in "
             f"{stages['total_s']} s. Compound splitting (HanTa, cold) is shown on its own; it is charged to the "
@@ -162,12 +167,19 @@ def profile_section(path: Path) -> list[str]:
                          f"{row['split_words']} |")
         lines += [f"| compound splitting | {stages['compound_split_s']} | {stages['compound_split_share']:.1%} | | "
                   f"{stages['compound_split_words']} |", ""]
-    flows = [data["views"][v] for v in ("pipeline", "pipeline-old") if v in data["views"]]
-    if flows:
+    newest: dict[int, dict] = {}  # per number of files, the latest measurement of the pipeline
+    for run in saved.values():
+        measured = any(v in run.get("views", {}) for v in ("pipeline", "pipeline-old"))
+        if measured and (run["files"] not in newest or run["at"] > newest[run["files"]]["at"]):
+            newest[run["files"]] = run
+    for data in sorted(newest.values(), key=lambda run: run["files"]):
+        flows = [data["views"][v] for v in ("pipeline", "pipeline-old") if v in data["views"]]
         names = list(flows[0]["phases"])
+        runs = "; ".join(f"{'now' if f.get('terms_in_workers') else 'before'}: {f.get('runs_total_s')}" for f in flows)
         lines += [
-            "The real pipeline (worker processes, one writer), wall time and CPU time of all processes per phase "
-            "(median run):", "",
+            f"The real pipeline (2 worker processes, one writer) on {data['files']} files, measured {data['at']} "
+            f"(load average before / after: {data.get('load_before')} / {data.get('load_after')}); the median run "
+            f"of each flow, wall and CPU time of all processes per phase (all runs' totals in s: {runs}):", "",
             "| flow | total (s) | MB/s | CPU (s) | " + " | ".join(names) + " | peak RSS main / largest child / "
             "all together (MB) |",
             "|---|---|---|---|" + "---|" * len(names) + "---|",
