@@ -105,7 +105,7 @@ def choose_title(
     if doctype == "council_paper" and subject:
         return subject, "council:subject"
     title = good_title(extraction_title)
-    if title:
+    if title and not _ISSUER_LINE.match(title):  # a text file's first line may be the letterhead
         return title, "extraction"
     heading = first_heading(text)
     if heading:

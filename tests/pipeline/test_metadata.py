@@ -280,3 +280,11 @@ def test_any_text_gives_well_formed_metadata(text: str) -> None:
 )
 def test_first_heading_skips_the_issuers_letterhead_and_markdown_marks(text: str, title: str) -> None:
     assert first_heading(text) == title
+
+
+def test_a_letterhead_first_line_is_not_the_title() -> None:
+    from clustermine.pipeline.metadata import choose_title
+
+    text = "STADT GELSENKIRCHEN\n\nNiederschrift\nüber die 14. Sitzung\n\nBeginn: 16:00 Uhr"
+    assert choose_title(text, "STADT GELSENKIRCHEN", "minutes", None) == (
+        "Niederschrift über die 14. Sitzung", "first-line")
