@@ -232,7 +232,8 @@ def scale_section(path: Path) -> list[str]:
         for name, value in target["figures"].items():
             limit = data["targets"][name]
             lines.append(f"| {name} | {value} | ≤ {limit} | {'yes' if target['meets'][name] else 'no'} |")
-        lines += [f"- {note}" for note in target.get("notes", [])]
+        if target.get("notes"):
+            lines += [""] + [f"- {note}" for note in target["notes"]]
     return lines + [""]
 
 
