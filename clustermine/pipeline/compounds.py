@@ -36,7 +36,17 @@ from typing import Any
 
 from ..errors import ClustermineError
 from .compound_cover import BOUND, Vocabulary, best_cover
-from .compound_hanta import CONTENT_TAGS, Piece, fix_sz, group, hanta_split, head_from_lemma, plausible_stem, word_case
+from .compound_hanta import (
+    CONTENT_TAGS,
+    Piece,
+    fix_sz,
+    group,
+    hanta_split,
+    head_from_lemma,
+    noun_hint,
+    plausible_stem,
+    word_case,
+)
 from .compound_hanta import analyse as analyse_hanta
 from .compound_hanta import lemma_of as hanta_lemma
 from .compound_lexicon import (
@@ -63,7 +73,7 @@ __all__ = [
 ]
 
 #: Bump when the splitting rules change, so that caches saved by an older version are not reused.
-RULES_VERSION = 1
+RULES_VERSION = 2  # 2: capitalised words without an adjective ending are analysed as nouns
 CACHE_FORMAT = "clustermine-compound-cache"
 
 #: Hyphen-like characters a compound may be joined with ("EU-Strukturfonds").
@@ -399,7 +409,7 @@ class CompoundSplitter:
         unit = self._unit(low)
         if unit:
             return (unit,)  # "Standorte", "Saarlandes": domain words and place names stay whole
-        stem, morphemes, pos = analyse_hanta(word)
+        stem, morphemes, pos = analyse_hanta(word, noun=noun_hint(word))
         stem = fix_sz(stem.lower(), low)
         if stem in self.splits_:
             return self.splits_[stem]
@@ -470,9 +480,7 @@ class CompoundSplitter:
             return True
         return len(part) >= self.min_unknown_length and tag.startswith(CONTENT_TAGS)
 
-    def _from_hanta(
-        self, low: str, pieces: list[Piece], stem: str, pos: str, noun: bool
-    ) -> tuple[str, ...] | None:
+    def _from_hanta(self, low: str, pieces: list[Piece], stem: str, pos: str, noun: bool) -> tuple[str, ...] | None:
         """HanTa's parts after joining domain words and checking every part; None if a part is junk."""
         pieces = self._join_units(low, pieces, stem)
         if len(pieces) == 1:
@@ -550,9 +558,7 @@ class CompoundSplitter:
 
     # ------------------------------------------------------------------ fallback: cover by known words
 
-    def _cover(
-        self, low: str, *, noun: bool = True, strict: bool, unit_head: bool = False
-    ) -> tuple[str, ...] | None:
+    def _cover(self, low: str, *, noun: bool = True, strict: bool, unit_head: bool = False) -> tuple[str, ...] | None:
         """The cheapest cover of ``low`` by known words with Fugen (see ``compound_cover``); None if none."""
         if len(low) < 7 or not low.isalpha():
             return None
@@ -576,6 +582,7 @@ class CompoundSplitter:
 
 
 # ---------------------------------------------------------------------- module-level default
+
 
 @functools.cache
 def default_splitter() -> CompoundSplitter:
