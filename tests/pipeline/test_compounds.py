@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from clustermine.errors import ClustermineError
-from clustermine.pipeline import compounds
+from clustermine.pipeline import compound_hanta, compounds
 from clustermine.pipeline.compounds import (
     CompoundSplitter,
     default_splitter,
@@ -254,6 +254,27 @@ def test_examples_from_the_issue(splitter: CompoundSplitter, word: str, expected
 ])
 def test_no_junk_splits(splitter: CompoundSplitter, word: str, expected: tuple[str, ...]) -> None:
     assert splitter(word) == expected
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("Clusterförderung", True),
+    ("Städtebauförderungsprogramms", True),
+    ("clusterförderung", False),  # lower case: HanTa chooses the part of speech
+    ("Wirtschaftliche", False),  # adjective and participle endings
+    ("Übergreifenden", False),
+    ("Altersgerechtes", False),
+    ("Deutschland", False),  # place-name endings keep HanTa's choice (a name, left whole)
+    ("Palmbachs", False),
+])
+def test_noun_hint(word: str, expected: bool) -> None:
+    assert compound_hanta.noun_hint(word) is expected
+
+
+def test_noun_hint_splits_long_noun_compounds(splitter: CompoundSplitter) -> None:
+    # HanTa's own part-of-speech pass called these names and left them whole; analysed as nouns they split.
+    assert splitter("Städtebauförderungsprogramms") == ("städte", "bau", "förderung", "programm")
+    assert splitter("Stadtteilentwicklungsplans") == ("stadt", "teil", "entwicklung", "plan")
+    assert splitter("Grünwettersbachs")[-1] != "bach"  # a place name stays whole
 
 
 def test_what_the_search_index_relies_on(splitter: CompoundSplitter) -> None:
