@@ -38,6 +38,7 @@ __all__ = [
     "TERMS_FINGERPRINT",
     "DocTerms",
     "TermCounts",
+    "clear_cache",
     "count_terms",
     "decode_terms",
     "encode_terms",
@@ -119,6 +120,12 @@ def count_terms(text: str) -> DocTerms:
             found = terms[key] = TermCounts()
         return found
 
+    def spellings(key: str) -> Counter[str]:
+        found = surfaces.get(key)
+        if found is None:
+            found = surfaces[key] = Counter()
+        return found
+
     for match in _WORD.finditer(text):
         word = match.group()
         between = text[previous_end:match.start()]
@@ -130,14 +137,11 @@ def count_terms(text: str) -> DocTerms:
             previous_adjective = None
         n_tokens += 1
         at_start, sentence_start = sentence_start, False
-        lower = word.lower()
-        if not _is_term(word, lower):
+        info = _word_info(word)
+        if info is None:
             previous_adjective = None
             continue
-        key = _word_key(word)
-        if not key:
-            previous_adjective = None
-            continue
+        key, parts, adjective = info
         entry = counts(key)
         entry.whole += 1
         capitalised = word[0].isupper()
@@ -146,23 +150,49 @@ def count_terms(text: str) -> DocTerms:
         elif not at_start:
             entry.cap += 1
         # mid-sentence spellings win: "Regionale" at a sentence start is the adjective "regionale"
-        surfaces.setdefault(key, Counter())[word] += 1 if at_start else 2
-        for part, spelling in _parts(word):
+        spellings(key)[word] += 1 if at_start else 2
+        for part, spelling in parts:
             counts(part).part += 1
-            surfaces.setdefault(part, Counter())[spelling] += 0  # a spelling for keys seen only inside words
+            spellings(part)[spelling] += 0  # a spelling for keys seen only inside words
         if capitalised and not at_start and previous_adjective is not None:
             phrase = f"{previous_adjective[0]} {key}"
             pair = counts(phrase)
             pair.whole += 1
             pair.cap += 1
-            surfaces.setdefault(phrase, Counter())[f"{previous_adjective[1]} {word}"] += 1
-        if not capitalised and len(lower) >= 5 and lower.endswith(_ADJECTIVE_ENDINGS):
-            previous_adjective = (key, word)
-        else:
-            previous_adjective = None
+            spellings(phrase)[f"{previous_adjective[1]} {word}"] += 1
+        previous_adjective = (key, word) if not capitalised and adjective else None
     for key, forms in surfaces.items():
         terms[key].surface = _commonest(forms)
     return DocTerms(n_tokens, terms)
+
+
+#: Per word type: (key, parts, may be an attributive adjective), or None for a word that is no term. Texts repeat
+#: their vocabulary, and the key and the compound parts of a word cost far more than a dictionary look-up.
+_WORD_INFO: dict[str, tuple[str, list[tuple[str, str]], bool] | None] = {}
+_WORD_INFO_LIMIT = 300_000
+
+
+def _word_info(word: str) -> tuple[str, list[tuple[str, str]], bool] | None:
+    """What ``count_terms`` needs of one word, cached per spelling (a bounded cache, emptied when full)."""
+    try:
+        return _WORD_INFO[word]
+    except KeyError:
+        pass
+    lower = word.lower()
+    info: tuple[str, list[tuple[str, str]], bool] | None = None
+    if _is_term(word, lower):
+        key = _word_key(word)
+        if key:
+            info = (key, _parts(word), len(lower) >= 5 and lower.endswith(_ADJECTIVE_ENDINGS))
+    if len(_WORD_INFO) >= _WORD_INFO_LIMIT:
+        _WORD_INFO.clear()
+    _WORD_INFO[word] = info
+    return info
+
+
+def clear_cache() -> None:
+    """Forget the per-word cache of ``count_terms`` (after the compound rules or the stemmer changed in-process)."""
+    _WORD_INFO.clear()
 
 
 def _is_term(word: str, lower: str) -> bool:

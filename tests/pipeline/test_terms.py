@@ -85,3 +85,21 @@ def test_storage_round_trip() -> None:
     doc = count_terms("Die Clusterpolitik fördert regionale Cluster in Bochum.")
     back = decode_terms(encode_terms(doc), doc.n_tokens)
     assert back == doc
+
+
+def test_word_cache_is_bounded_and_changes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from clustermine.pipeline import terms
+
+    text = (
+        "Die Clusterförderung der Wirtschaftsförderungsgesellschaft stärkt regionale Netzwerke. "
+        "Regionale Netzwerke und die Clusterförderung im Kreis. " * 3
+    )
+    terms.clear_cache()
+    first = encode_terms(count_terms(text))
+    assert terms._WORD_INFO  # the words were cached ...
+    monkeypatch.setattr(terms, "_WORD_INFO_LIMIT", 4)
+    terms.clear_cache()
+    small = encode_terms(count_terms(text))
+    assert len(terms._WORD_INFO) <= 4  # ... within the limit
+    assert small == first == encode_terms(count_terms(text))  # and a cached word counts like a fresh one
+    terms.clear_cache()
