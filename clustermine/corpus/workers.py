@@ -15,7 +15,6 @@ import os
 import sys
 import time
 import traceback
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
@@ -140,27 +139,36 @@ class KillablePool(Generic[T]):
         self._ctx = mp.get_context(method)
 
     def run(self, tasks: Iterable[Any]) -> Iterator[tuple[Any, T | TaskFailure]]:
+        """Yield ``(task, result)`` as results come in (not in task order).
+
+        A worker gets its next task *before* the caller sees the result it just delivered: the caller (the
+        writer storing a document) then works while every worker is busy, instead of leaving one idle.
+        """
         pending = iter(tasks)
-        queue: deque[Any] = deque()
         workers: list[_Worker] = []
         exhausted = False
+
+        def refill() -> None:
+            nonlocal exhausted
+            idle = [w for w in workers if w.task is None]
+            while not exhausted and (idle or len(workers) < self.jobs):
+                try:
+                    task = next(pending)
+                except StopIteration:
+                    exhausted = True
+                    break
+                worker = idle.pop() if idle else self._spawn(workers)
+                self._assign(worker, task)
+
         try:
             while True:
-                idle = [w for w in workers if w.task is None]
-                while not exhausted and (idle or len(workers) < self.jobs):
-                    if not queue:
-                        try:
-                            queue.append(next(pending))
-                        except StopIteration:
-                            exhausted = True
-                            break
-                    worker = idle.pop() if idle else self._spawn(workers)
-                    self._assign(worker, queue.popleft())
+                refill()
                 busy = [w for w in workers if w.task is not None]
                 if not busy:
                     return
                 timeout = max(0.0, min(w.deadline for w in busy) - time.monotonic())
                 ready = wait([w.conn for w in busy], timeout=timeout)
+                finished: list[tuple[Any, T | TaskFailure]] = []
                 for worker in busy:
                     if worker.conn in ready:
                         task, result = worker.task, self._receive(worker)
@@ -168,16 +176,18 @@ class KillablePool(Generic[T]):
                         if isinstance(result, TaskFailure) and result.kind == "WorkerDied":
                             workers.remove(worker)
                             worker.kill()
-                        yield task, result
+                        finished.append((task, result))
                     elif time.monotonic() >= worker.deadline:
                         task = worker.task
                         workers.remove(worker)
                         worker.kill()
-                        yield task, TaskFailure(
+                        finished.append((task, TaskFailure(
                             ExtractionTimeoutError.__name__,
                             f"reading took longer than {self.timeout:g} s and was stopped",
                             "the file may be damaged or huge; raise the limit with --timeout SECONDS",
-                        )
+                        )))
+                refill()
+                yield from finished
         finally:
             for worker in workers:
                 with contextlib.suppress(OSError):

@@ -62,3 +62,23 @@ def test_memory_limit_contains_a_hog() -> None:
     results = run(["hog", "fine"], memory_mb=600)
     assert results["fine"] == "FINE"
     assert isinstance(results["hog"], TaskFailure)
+
+
+def stamp(task: str) -> float:
+    """Sleep a little and return when the task started (a wall-clock time, comparable across processes)."""
+    started = time.time()
+    time.sleep(0.3)
+    return started
+
+
+def test_workers_get_the_next_task_before_the_caller_handles_a_result() -> None:
+    # While the caller stores a result (here: sleeps), the worker that delivered it already reads the next file.
+    pool = KillablePool(stamp, jobs=1)
+    handled_at = []
+    starts = []
+    for _, started in pool.run(["a", "b", "c"]):
+        starts.append(started)
+        time.sleep(0.5)
+        handled_at.append(time.time())
+    assert starts[1] < handled_at[0] - 0.3  # "b" began while "a"'s result was still being handled
+    assert starts[2] < handled_at[1] - 0.3
