@@ -71,6 +71,7 @@ BENCH_SIZE    ?= 1000 2000
 BENCH_REPEAT  ?= 3
 PROFILE_FILES ?= 300
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/profile_add.py --files $(PROFILE_FILES) --label make-bench
 	$(BIN)/python bench/bench_scale.py --docs $(BENCH_SIZE) --repeat $(BENCH_REPEAT)

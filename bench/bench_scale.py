@@ -4,11 +4,15 @@ For each ``--docs`` size N a corpus of N realistic German documents is generated
 
 - **build**: ``clustermine add`` on the N files from a fresh corpus home, then ``clustermine topics --k K`` (the
   topic model), each a separate process; wall time and peak memory: the largest single process and the whole
-  process tree (main + workers, sampled from ``/proc``). Baseline in the same run: a bare whoosh build of the
-  same texts (one process, whoosh's StandardAnalyzer, fields id + body, no extraction, entities, terms).
+  process tree (main + workers, sampled from ``/proc``). Baselines in the same run: a bare whoosh build of the
+  same texts (one process, whoosh's StandardAnalyzer, fields id + body, no extraction, entities, terms) and a
+  bare tantivy build of them (id raw + body with a German stemmer, one writer thread, 256 MB heap, one commit;
+  skipped with a note when ``tantivy`` is not installed: ``pip install -e ".[bench]"``).
 - **search**: the query mix of ``tests/data/search_dev.jsonl`` through ``clustermine.index.search`` (facets
   and snippets of the first page included), warm, each query ``--query-repeat`` times; p50 / p95. Baseline:
-  the same query strings on the bare whoosh index (QueryParser over ``body``, first 10 hits, no facets).
+  the same query strings on the bare whoosh index (QueryParser over ``body``, first 10 hits, no facets) and on
+  the bare tantivy index (``parse_query`` over ``body``, terms ANDed as whoosh does; strings its parser rejects
+  are skipped and counted).
 - **search command**: wall time of ``clustermine search QUERY`` (a new process: start-up included) for a few
   dev queries. Baseline: the bare interpreter start (``python -c pass``).
 - **add one document**: ``clustermine add FILE`` of one new generated document into the corpus of N.
@@ -108,13 +112,20 @@ class TreeMemory:
 
 
 def run_measured(command: list[str], *, env: dict[str, str] | None = None) -> dict[str, float]:
-    """Run ``command``; wall seconds and peak memory (process tree and single process, MB)."""
+    """Run ``command``; wall seconds and peak memory (process tree and single process, MB). The sampled peaks are
+    raised to the command's own peak RSS from ``wait4`` (exact; sampling misses a process shorter than 0.2 s)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     memory = TreeMemory(process.pid)
-    _, err = process.communicate()
+    assert process.stderr is not None
+    err = process.stderr.read()
+    process.stderr.close()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     total, single = memory.stop()
+    own = usage.ru_maxrss * 1024 / 1e6  # KB on Linux
+    total, single = max(total, own), max(single, own)
     if process.returncode not in (0, 1):
         raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {err.decode()[-2000:]}")
     return {"wall_s": wall, "peak_tree_mb": total, "peak_single_mb": single}
@@ -195,6 +206,95 @@ def bare_search(target: Path, repeat: int) -> list[float]:
     return times
 
 
+# -- bare tantivy baseline (runs in a child process; optional: ``pip install -e ".[bench]"``) ------------------
+
+TANTIVY_HEAP = 256_000_000
+
+
+def tantivy_setup() -> tuple[Any, str, Any]:
+    """(tantivy module or None when not installed, tokenizer name for ``body``, analyzer to register or None).
+
+    ``de_stem`` (tantivy's ``en_stem`` chain with the German Snowball stemmer: simple tokenizer, tokens over 40
+    bytes dropped, lower case, stemmer) where this tantivy version can build it, else its ``default`` tokenizer."""
+    try:
+        import tantivy
+    except ImportError:
+        return None, "", None
+    try:
+        analyzer = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(40))
+                    .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.stemmer("german")).build())
+    except (AttributeError, ValueError):
+        return tantivy, "default", None
+    return tantivy, "de_stem", analyzer
+
+
+def tantivy_label() -> str | None:
+    """What the tantivy baseline is, for the results; None when tantivy is not installed."""
+    tantivy, name, _ = tantivy_setup()
+    if tantivy is None:
+        return None
+    from importlib.metadata import version
+
+    analysis = ("de_stem: simple tokenizer, lower case, German Snowball stemmer" if name == "de_stem"
+                else "default tokenizer: simple, lower case, no stemming")
+    return (f"bare tantivy {version('tantivy')} build ({analysis}; id raw + body, one writer thread, "
+            f"{TANTIVY_HEAP // 1_000_000} MB heap, one commit)")
+
+
+def bare_tantivy_build(docs: Path, target: Path) -> None:
+    """Index the texts with plain tantivy: the floor of a compiled engine on the same texts."""
+    tantivy, name, analyzer = tantivy_setup()
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("id", stored=True, tokenizer_name="raw")
+    builder.add_text_field("body", tokenizer_name=name)
+    target.mkdir(parents=True, exist_ok=True)
+    ix = tantivy.Index(builder.build(), path=str(target))
+    if analyzer is not None:
+        ix.register_tokenizer(name, analyzer)
+    writer = ix.writer(heap_size=TANTIVY_HEAP, num_threads=1)
+    for path in sorted(docs.rglob("*.txt")):
+        writer.add_document(tantivy.Document(id=path.stem, body=path.read_text(encoding="utf-8")))
+    writer.commit()
+    writer.wait_merging_threads()
+
+
+def bare_tantivy_search(target: Path, repeat: int) -> dict[str, Any]:
+    """Latencies (s) of the dev queries on the bare tantivy index (parse, search, first 10 hits' stored ids), and
+    the query strings tantivy's parser rejected (skipped)."""
+    tantivy, name, analyzer = tantivy_setup()
+    ix = tantivy.Index.open(str(target))
+    if analyzer is not None:
+        ix.register_tokenizer(name, analyzer)
+    ix.reload()
+    searcher = ix.searcher()
+    conjunction = True
+
+    def parse(query: str) -> Any:
+        nonlocal conjunction
+        if conjunction:
+            try:
+                return ix.parse_query(query, ["body"], conjunction_by_default=True)  # AND, as whoosh's parser
+            except TypeError:  # older tantivy: OR only
+                conjunction = False
+        return ix.parse_query(query, ["body"])
+
+    def ids(query: Any) -> list[str]:
+        return [searcher.doc(address)["id"][0] for _, address in searcher.search(query, 10, count=False).hits]
+
+    times, skipped = [], []
+    for query in dev_queries():
+        try:
+            ids(parse(query))  # warm
+        except ValueError:
+            skipped.append(query)
+            continue
+        for _ in range(repeat):
+            started = time.perf_counter()
+            ids(parse(query))
+            times.append(time.perf_counter() - started)
+    return {"times": times, "skipped": skipped, "and_by_default": conjunction}
+
+
 def clustermine_search(home: Path, repeat: int) -> list[float]:
     """Latencies (s) of the dev queries through ``clustermine.index.search`` (facets and snippets included)."""
     from clustermine.corpus import open_store
@@ -237,19 +337,29 @@ def bench_size(docs: int, args: argparse.Namespace) -> dict[str, Any]:
     print(f"[{docs}] corpus: {made['documents']} documents, {made['words'] / 1e6:.1f} M words, {megabytes:.0f} MB "
           f"(generated in {made['seconds']} s)", flush=True)
     repeat = args.repeat if docs <= args.build_repeat_max else 1
-    builds, topics, bare = [], [], []
+    builds, topics, bare, bare_tv = [], [], [], []
     home = args.work / f"home-{docs}"
     bare_index = args.work / f"bare-{docs}"
+    tantivy_index = args.work / f"tantivy-{docs}"
+    label = tantivy_label()
+    if label is None:
+        print(f"[{docs}] note: tantivy is not installed (pip install -e \".[bench]\"): bare tantivy baseline "
+              "skipped", flush=True)
     for run in range(repeat):
         shutil.rmtree(home, ignore_errors=True)
         shutil.rmtree(bare_index, ignore_errors=True)
+        shutil.rmtree(tantivy_index, ignore_errors=True)
         print(f"[{docs}] build {run + 1}/{repeat} (load {load_average()})", flush=True)
         builds.append(run_measured([*CLI, "--home", str(home), "-q", "add", str(folder / "docs")]))
         topics.append(run_measured([*CLI, "--home", str(home), "-q", "topics", "--k", str(args.topics_k)]))
         bare.append(run_measured([sys.executable, __file__, "--child", "bare-build", str(folder / "docs"),
                                   str(bare_index)]))
+        if label is not None:
+            bare_tv.append(run_measured([sys.executable, __file__, "--child", "bare-tantivy-build",
+                                         str(folder / "docs"), str(tantivy_index)]))
+        tv = f", bare tantivy {bare_tv[-1]['wall_s']:.1f} s" if bare_tv else ""
         print(f"[{docs}]   add {builds[-1]['wall_s']:.1f} s, topics {topics[-1]['wall_s']:.1f} s, "
-              f"peak {builds[-1]['peak_tree_mb']:.0f} MB; bare whoosh {bare[-1]['wall_s']:.1f} s", flush=True)
+              f"peak {builds[-1]['peak_tree_mb']:.0f} MB; bare whoosh {bare[-1]['wall_s']:.1f} s{tv}", flush=True)
     build_total = [b["wall_s"] + t["wall_s"] for b, t in zip(builds, topics, strict=True)]
     result: dict[str, Any] = {
         "documents": made["documents"], "words": made["words"], "megabytes": round(megabytes, 1),
@@ -264,14 +374,28 @@ def bench_size(docs: int, args: argparse.Namespace) -> dict[str, Any]:
                 builds, topics, strict=True)], 0),
             "baseline": "bare whoosh build (StandardAnalyzer, id + body, one process)",
             "baseline_s": summary([b["wall_s"] for b in bare], 1),
+            "baseline_peak_mb": summary([b["peak_tree_mb"] for b in bare], 0),
         },
     }
     result["build"]["ratio"] = round(result["build"]["add_s"]["median"] / result["build"]["baseline_s"]["median"], 2)
+    if label is None:
+        result["build"]["tantivy"] = {"skipped": "tantivy not installed"}
+    else:
+        result["build"]["tantivy"] = {
+            "baseline": label, "baseline_s": summary([b["wall_s"] for b in bare_tv], 2),
+            "baseline_peak_mb": summary([b["peak_tree_mb"] for b in bare_tv], 0),
+        }
+        result["build"]["tantivy"]["ratio"] = round(
+            result["build"]["add_s"]["median"] / max(result["build"]["tantivy"]["baseline_s"]["median"], 0.01), 1)
     # search, in-process (fresh interpreter each time so that each round is alike)
-    ours, plain = [], []
+    ours, plain, plain_tv, skipped, conjunction = [], [], [], [], True
     for _ in range(args.repeat):
         ours += child("search", str(home), repeat=args.query_repeat)
         plain += child("bare-search", str(bare_index), repeat=args.query_repeat)
+        if label is not None:
+            found = child("bare-tantivy-search", str(tantivy_index), repeat=args.query_repeat)
+            plain_tv += found["times"]
+            skipped, conjunction = found["skipped"], found["and_by_default"]
     result["search"] = {
         "queries": len(dev_queries()), "runs_per_query": args.query_repeat * args.repeat,
         "p50_ms": round(statistics.median(ours) * 1000, 1), "p95_ms": round(percentile(ours, 0.95) * 1000, 1),
@@ -282,6 +406,20 @@ def bench_size(docs: int, args: argparse.Namespace) -> dict[str, Any]:
     }
     result["search"]["ratio_p50"] = round(result["search"]["p50_ms"] / max(result["search"]["baseline_p50_ms"], 0.01),
                                           1)
+    if label is None:
+        result["search"]["tantivy"] = {"skipped": "tantivy not installed"}
+    elif plain_tv:
+        result["search"]["tantivy"] = {
+            "baseline": "bare tantivy parse_query over body (terms " + ("ANDed" if conjunction else "ORed")
+                        + "), first 10 hits' stored ids",
+            "baseline_p50_ms": round(statistics.median(plain_tv) * 1000, 3),
+            "baseline_p95_ms": round(percentile(plain_tv, 0.95) * 1000, 3),
+            "queries_rejected": len(skipped), "rejected": skipped,
+        }
+        result["search"]["tantivy"]["ratio_p50"] = round(
+            result["search"]["p50_ms"] / max(result["search"]["tantivy"]["baseline_p50_ms"], 0.001), 1)
+    else:
+        result["search"]["tantivy"] = {"skipped": "tantivy's parser rejected every query", "rejected": skipped}
     # process-level timings
     floor = [wall([sys.executable, "-c", "pass"]) for _ in range(args.repeat * 3)]
     queries = dev_queries()[:: max(1, len(dev_queries()) // 5)][:5]
@@ -303,8 +441,12 @@ def bench_size(docs: int, args: argparse.Namespace) -> dict[str, Any]:
     result["corpus_db_mb"] = round((home / "corpus.sqlite").stat().st_size / 1e6, 1)
     if not args.keep:
         shutil.rmtree(bare_index, ignore_errors=True)
+        shutil.rmtree(tantivy_index, ignore_errors=True)
+    tv_search = result["search"]["tantivy"]
+    tv = (f", bare tantivy {tv_search['baseline_p50_ms']} ms ({tv_search['queries_rejected']} queries rejected)"
+          if "baseline_p50_ms" in tv_search else "")
     print(f"[{docs}] search p50 {result['search']['p50_ms']} ms, p95 {result['search']['p95_ms']} ms "
-          f"(bare {result['search']['baseline_p50_ms']} ms); search command "
+          f"(bare whoosh {result['search']['baseline_p50_ms']} ms{tv}); search command "
           f"{result['process']['search_cli_s']['median']:.2f} s; add one "
           f"{result['process']['add_one_s']['median']:.2f} s; --help {result['process']['help_s']['median']:.2f} s",
           flush=True)
@@ -375,7 +517,7 @@ def main() -> int:
     parser.add_argument("--topics-k", type=int, default=12, help="topics of the model fitted after add")
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "clustermine-scale",
                         help="where generated corpora and corpus homes are kept (reused between runs)")
-    parser.add_argument("--keep", action="store_true", help="keep the bare whoosh indexes")
+    parser.add_argument("--keep", action="store_true", help="keep the bare whoosh and tantivy indexes")
     parser.add_argument("--out", type=Path, default=RESULTS / "scale.json")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -386,6 +528,11 @@ def main() -> int:
             print("{}")
         elif command == "bare-search":
             print(json.dumps(bare_search(Path(paths[0]), args.query_repeat)))
+        elif command == "bare-tantivy-build":
+            bare_tantivy_build(Path(paths[0]), Path(paths[1]))
+            print("{}")
+        elif command == "bare-tantivy-search":
+            print(json.dumps(bare_tantivy_search(Path(paths[0]), args.query_repeat)))
         elif command == "search":
             print(json.dumps(clustermine_search(Path(paths[0]), args.query_repeat)))
         return 0

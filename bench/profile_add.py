@@ -10,6 +10,9 @@ Two views, both on the same files:
   that merely *warms* the cache for the next one does not hide where the time goes.
 - ``pipeline``: the real ``add`` as the command line runs it (worker processes, single writer, index, and the
   term counts ``trends``/``topics`` need), phase by phase with wall times, throughput and peak memory.
+  Baselines measured in the same run on the same files, each in a fresh process: a bare whoosh build
+  (StandardAnalyzer, id + body) and a bare tantivy build (German stemmer, one writer thread; skipped with a note
+  when ``tantivy`` is not installed), as ``bench/bench_scale.py`` runs them.
 
 Each run starts in a fresh process (cold caches, as a first ``add`` meets them). Results go to
 ``bench/results/profile_add.json`` and, as a table, to stdout.
@@ -285,6 +288,55 @@ def run_fresh(view: str, count: int, jobs: int) -> dict[str, Any]:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def run_baselines(count: int) -> dict[str, dict[str, float]]:
+    """Bare whoosh and bare tantivy builds of the same files (``bench_scale``'s child commands, a fresh process
+    each): wall seconds and peak memory. Tantivy is left out when it is not installed."""
+    from bench.bench_scale import run_measured, tantivy_label
+
+    scale = str(ROOT / "bench" / "bench_scale.py")
+    commands = {"whoosh": "bare-build"}
+    if tantivy_label() is not None:
+        commands["tantivy"] = "bare-tantivy-build"
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="cm-profile-bare-") as tmp:
+        folder = link_subset(subset(KARLSRUHE, count), Path(tmp) / "files")
+        for engine, command in commands.items():
+            out[engine] = run_measured([sys.executable, scale, "--child", command, str(folder),
+                                        str(Path(tmp) / engine)])
+    return out
+
+
+def baseline_summary(runs: list[dict[str, dict[str, float]]], pipeline_s: float | None) -> dict[str, Any]:
+    """Median (min–max) wall time and peak memory per bare engine, and the pipeline's median total over it."""
+    from bench.bench_scale import summary, tantivy_label
+
+    labels = {"whoosh": "bare whoosh build (StandardAnalyzer, id + body, one process)",
+              "tantivy": tantivy_label()}
+    out: dict[str, Any] = {}
+    for engine, label in labels.items():
+        walls = [run[engine]["wall_s"] for run in runs if engine in run]
+        if not walls:
+            out[engine] = {"skipped": "tantivy not installed"}
+            continue
+        out[engine] = {"baseline": label, "build_s": summary(walls, 2),
+                       "peak_mb": summary([run[engine]["peak_tree_mb"] for run in runs if engine in run], 0)}
+        if pipeline_s is not None:
+            out[engine]["ratio"] = round(pipeline_s / max(statistics.median(walls), 0.01), 1)
+    return out
+
+
+def print_baselines(baselines: dict[str, Any]) -> None:
+    print("\nbaselines, same files, same run (a fresh process each):")
+    for engine, row in baselines.items():
+        if "skipped" in row:
+            print(f"  bare {engine}: skipped ({row['skipped']})")
+            continue
+        build = row["build_s"]
+        ratio = f"; pipeline / bare {engine} {row['ratio']}" if "ratio" in row else ""
+        print(f"  {row['baseline']}: {build['median']} s ({build['min']}–{build['max']}), peak "
+              f"{row['peak_mb']['median']:.0f} MB{ratio}")
+
+
 def load_average() -> str:
     try:
         return " ".join(f"{x:.2f}" for x in os.getloadavg())
@@ -333,9 +385,18 @@ def main() -> int:
     out: dict[str, Any] = {"at": time.strftime("%Y-%m-%dT%H:%M:%S"), "files": args.files,
                            "load_before": load_average(), "views": {}}
     runs: dict[str, list[dict[str, Any]]] = {view: [] for view in args.views}
+    pipelines = [view for view in args.views if view != "stages"]
+    bare: list[dict[str, dict[str, float]]] = []
+    if pipelines:
+        from bench.bench_scale import tantivy_label
+
+        if tantivy_label() is None:
+            print('note: tantivy is not installed (pip install -e ".[bench]"): bare tantivy baseline skipped')
     for _ in range(args.repeat):  # interleaved, so that a burst of load hits every view alike
         for view in args.views:
             runs[view].append(run_fresh(view, args.files, args.jobs))
+        if pipelines:
+            bare.append(run_baselines(args.files))
     for view, done in runs.items():
         totals = [r["total_s"] for r in done]
         shown = sorted(done, key=lambda r: r["total_s"])[len(done) // 2]  # the median run, shown in full
@@ -343,6 +404,11 @@ def main() -> int:
         shown["median_total_s"] = statistics.median(totals)
         out["views"][view] = shown
         (print_stages if view == "stages" else print_pipeline)(shown)
+    if pipelines:
+        main_flow = "pipeline" if "pipeline" in out["views"] else pipelines[0]
+        out["baselines"] = baseline_summary(bare, out["views"][main_flow]["median_total_s"])
+        out["baselines_vs"] = main_flow
+        print_baselines(out["baselines"])
     out["load_after"] = load_average()
     RESULTS.mkdir(parents=True, exist_ok=True)
     target = RESULTS / "profile_add.json"

@@ -191,6 +191,15 @@ def profile_section(path: Path) -> list[str]:
                          + " | ".join(cells) + f" | {flow['peak_rss_main_mb']} / {flow['peak_rss_child_mb']} / "
                          f"{flow.get('peak_tree_mb', '–')} |")
         lines.append("")
+        for engine, row in data.get("baselines", {}).items():
+            if "skipped" in row:
+                lines.append(f"- Baseline bare {engine}: skipped ({row['skipped']}).")
+            else:
+                lines.append(f"- Baseline, same files and run: {row['baseline']}: {_range(row['build_s'])} s, peak "
+                             f"{row['peak_mb']['median']:.0f} MB; {data.get('baselines_vs', 'pipeline')} total / bare "
+                             f"{engine}: {row.get('ratio', '–')}.")
+        if data.get("baselines"):
+            lines.append("")
     return lines
 
 
@@ -208,21 +217,37 @@ def scale_section(path: Path) -> list[str]:
         f"Measured {data['at']} on {data['machine']}; load average before / after: {data['load_before']} / "
         f"{data['load_after']}. Medians (min–max); each baseline measured in the same run.", "",
         "| documents | M words | MB | add (s) | topics (s) | MB/s | peak tree / one process (MB) "
-        "| bare whoosh build (s) | add / bare | search p50 / p95 (ms) | bare whoosh p50 / p95 (ms) "
-        "| `search` command (s) | add one (s) "
+        "| bare whoosh build (s) | add / bare whoosh | bare tantivy build (s) | add / bare tantivy "
+        "| bare whoosh / tantivy peak (MB) | search p50 / p95 (ms) | bare whoosh p50 / p95 (ms) "
+        "| bare tantivy p50 / p95 (ms) | `search` command (s) | add one (s) "
         "| add unchanged (s) | `--help` (s) | python start (s) |",
-        "|" + "---|" * 16,
+        "|" + "---|" * 20,
     ]
+    notes = []
     for docs, r in sorted(data["sizes"].items(), key=lambda item: int(item[0])):
         b, s, pr = r["build"], r["search"], r["process"]
+        tb = b.get("tantivy", {"skipped": "bare tantivy build not measured"})
+        ts = s.get("tantivy", {"skipped": "bare tantivy search not measured"})
+        whoosh_peak = f"{b['baseline_peak_mb']['median']:.0f}" if "baseline_peak_mb" in b else "–"
+        tantivy_peak = f"{tb['baseline_peak_mb']['median']:.0f}" if "baseline_peak_mb" in tb else "–"
+        tantivy_query = f"{ts['baseline_p50_ms']} / {ts['baseline_p95_ms']}" if "baseline_p50_ms" in ts else "–"
+        notes += [f"{int(docs):,} documents: {text}" for text in (tb.get("baseline") or tb["skipped"],
+                                                                  ts.get("baseline") or ts["skipped"])]
+        if ts.get("queries_rejected"):
+            notes.append(f"{int(docs):,} documents: {ts['queries_rejected']} dev queries rejected by tantivy's "
+                         "parser (skipped)")
         lines.append(
             f"| {int(docs):,} | {r['words'] / 1e6:.1f} | {r['megabytes']} | {_range(b['add_s'], 1)} | "
             f"{_range(b['topics_s'], 1)} | {b['mb_per_s']} | {b['peak_tree_mb']['median']:.0f} / "
             f"{b['peak_single_mb']['median']:.0f} | {_range(b['baseline_s'], 1)} | {b['ratio']} | "
+            f"{_range(tb['baseline_s']) if 'baseline_s' in tb else '–'} | {tb.get('ratio', '–')} | "
+            f"{whoosh_peak} / {tantivy_peak} | "
             f"{s['p50_ms']} / {s['p95_ms']} | {s['baseline_p50_ms']} / {s['baseline_p95_ms']} | "
+            f"{tantivy_query} | "
             f"{_range(pr['search_cli_s'])} | {_range(pr['add_one_s'])} | {_range(pr['add_unchanged_s'])} | "
             f"{_range(pr['help_s'])} | {_range(pr['python_start_s'])} |"
         )
+    lines += [""] + [f"- {note}." for note in dict.fromkeys(notes)]
     target = data.get("at_100k")
     if target:
         kind = ("extrapolated from " + " and ".join(f"{n:,}" for n in target["from_sizes"]) + " documents"
