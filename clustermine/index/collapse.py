@@ -3,11 +3,15 @@
 Why at query time, from the store: the duplicate links change when a *new* document arrives (its Neufassung
 links to the old paper), without the old document changing. Reading the links when searching keeps collapsing
 right without re-indexing old documents, and the table is small (one row per linked pair).
+
+A search does not read the id of every match to collapse it: only the matches that are linked to another document
+can fold, so :func:`fold_duplicates` takes just those (by position in the ranking); the result is the same as
+:func:`collapse` over the whole ranked list.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 
@@ -57,6 +61,27 @@ def collapse(ids: Sequence[str], groups: dict[str, str], *, enabled: bool = True
         else:
             group.duplicates.append(doc_id)
     return out
+
+
+def fold_duplicates(members: Mapping[int, str]) -> tuple[list[int], dict[int, list[int]]]:
+    """Collapse a ranking given only its linked documents: ``members`` maps a position in the ranking to the
+    document's group root (positions of unlinked documents are left out: they stay as they are).
+
+    Returns the positions that fold away and, for each position that stays and has near-duplicates, their
+    positions in rank order — what :func:`collapse` does, walking only the linked documents.
+    """
+    dropped: list[int] = []
+    folded: dict[int, list[int]] = {}
+    kept: dict[str, int] = {}
+    for position in sorted(members):
+        root = members[position]
+        first = kept.get(root)
+        if first is None:
+            kept[root] = position
+        else:
+            dropped.append(position)
+            folded.setdefault(first, []).append(position)
+    return dropped, folded
 
 
 def store_groups(store: object) -> dict[str, str]:

@@ -101,9 +101,11 @@ def _german() -> AnalysisProfile:
         found = analysis.analyse_word(word)
         return WordInfo(found.surface, found.folded, found.stem, tuple(found.parts), tuple(found.part_stems))
 
+    from clustermine.pipeline.compounds import RULES_VERSION
+
     return AnalysisProfile(
         "german",
-        str(analysis.ANALYSIS_VERSION),
+        f"{analysis.ANALYSIS_VERSION}-compounds{RULES_VERSION}",  # new splitting rules change the indexed parts
         analysis.german_analyzer,
         analysis.german_query_analyzer,
         names,
