@@ -35,7 +35,7 @@ def match_clusters(run: Run) -> None:
             _designated_field(run, i, include_trigger=False)
         elif key in ("netzwerk", "initiativ"):
             _named_network(run, i)
-        elif i + 1 < len(toks) and region_at(run, i + 1) and is_brand(tok) and not is_acronym(tok.text):
+        elif i + 1 in run.starts and region_at(run, i + 1) and is_brand(tok) and not is_acronym(tok.text):
             _brand_with_place(run, i)
 
 

@@ -57,6 +57,8 @@ def register_extensions() -> None:
         Doc.set_extension("cm_entities", getter=_entities_from_rows, force=True)
     if not Doc.has_extension("cm_date"):
         Doc.set_extension("cm_date", default=None, force=True)
+    if not Doc.has_extension("cm_text"):  # the text itself, kept by clustermine.pipeline.nlp.make_doc
+        Doc.set_extension("cm_text", default=None, force=True)
 
 
 register_extensions()  # at import, so that docs unpickled in worker processes can be read
@@ -87,7 +89,9 @@ class EntityComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         register_extensions()
-        text = doc.text  # built from the tokens on every access: read it once
+        text = doc._.cm_text  # kept by nlp.make_doc; doc.text is built from the tokens on every access
+        if text is None:
+            text = doc.text
         found = self.extractor(text, sentences=sentence_spans(doc, text), date=doc._.cm_date)
         doc._.cm_entity_rows = _entity_rows(found)
         return doc

@@ -18,6 +18,8 @@ from .keys import fold_word
 from .names import COMPOUND_HEAD_RE, COMPOUND_HEADS, SECTOR_HEADS
 from .run import Run
 
+#: Compound heads with the endings COMPOUND_HEAD_RE allows: a word that ends in none of them has no head.
+_HEAD_ENDINGS = tuple(h + e for h in COMPOUND_HEADS for e in ("", "e", "en", "n", "s", "es", "er", "ern"))
 #: Sector heads with their case endings: a quick test before a word's nominative is sought.
 _SECTOR_ENDINGS = tuple(h + e for h in SECTOR_HEADS for e in ("", "s", "es", "n"))
 #: Modifiers that make an "-industrie" word generic ("Industriebranchen", "Schlüsselindustrie").
@@ -40,16 +42,22 @@ def match_compounds(run: Run) -> None:
     toks = run.toks
     i = 0
     n = len(toks)
+    fields: dict[str, GazetteerEntry | None] = {}  # per word form: the same word gives the same field
     while i < n:
         tok = toks[i]
         if not tok.word or tok.jp:
             i += 1
             continue
-        end = run.compound_end(i)
-        if end - i == 1 and tok.form[:1].isupper():
-            entry = _compound_field(run, tok.form) or run.ix.field_by_head(tok.form)
-            if entry is not None:
-                run.add(i, i + 1, "CLUSTER", "compound", 1, entry=entry)
+        end = run.compound_end(i) if tok.jn else i + 1
+        if end - i == 1:  # a closed word; in lower case it is no name (and has no modifier to be a field)
+            form = tok.form
+            if form[:1].isupper():
+                if form in fields:
+                    entry = fields[form]
+                else:
+                    entry = fields[form] = _compound_field(run, form) or run.ix.field_by_head(form)
+                if entry is not None:
+                    run.add(i, i + 1, "CLUSTER", "compound", 1, entry=entry)
         elif all(toks[k].jp in ("", "-") for k in range(i + 1, end)):
             head = fold_word(toks[end - 1].text)
             if COMPOUND_HEAD_RE.fullmatch(head) or COMPOUND_HEAD_RE.search(head) and \
@@ -64,6 +72,8 @@ def match_compounds(run: Run) -> None:
 def _compound_field(run: Run, word: str) -> GazetteerEntry | None:
     """The field a closed compound names by its modifier ("Logistikbranche" -> Logistik), or None."""
     folded = fold_word(word)
+    if not folded.endswith(_HEAD_ENDINGS):  # the quick test: no head, no match of the expression
+        return None
     m = COMPOUND_HEAD_RE.search(folded)
     if not m or m.start() < 3:
         return None
@@ -142,6 +152,8 @@ def match_sector_words(run: Run) -> None:
         if not tok.word or tok.jp or tok.jn or not tok.form[:1].isupper() or tok.trunc:
             continue
         folded = fold_word(tok.form)
+        if not folded.endswith(_SECTOR_ENDINGS):  # sector_base's own first test, without the call
+            continue
         base = sector_base(folded)
         if base is None:
             continue

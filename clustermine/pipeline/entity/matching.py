@@ -128,10 +128,9 @@ def match_designated_lists(run: Run) -> None:
     """'die Landkreise Germersheim, Karlsruhe, Rastatt', 'in den Leitmärkten Gesundheit, ...'."""
     toks = run.toks
     n = len(toks)
-    for d in range(n):
-        group = LIST_DESIGNATORS.get(toks[d].key) if toks[d].word and not toks[d].jn else None
-        if group is None:
-            continue
+    # the designators are few: find them in one comprehension instead of a loop over every sub-token
+    for d in [k for k, t in enumerate(toks) if t.key in LIST_DESIGNATORS and t.word and not t.jn]:
+        group = LIST_DESIGNATORS[toks[d].key]
         tail = run.ix.tails.get(group)
         if not tail:
             continue

@@ -57,6 +57,9 @@ def _nominative_adjective(word: str, head: str) -> str:
     return word
 
 
+#: Every ending _org_head looks for.
+_ANY_HEAD = _ORG_FUER_HEADS + _ORG_NAME_HEADS + _ORG_CITY_HEADS + _HEAD_GENITIVES
+
 _NAME_ADJECTIVE = re.compile(r"(isch|sch|lich)(e|en|er|es)?$|^Technische[n]?$|^(Freie|Freien|Deutsche|Deutschen)$")
 
 
@@ -100,6 +103,8 @@ def match_orgs(run: Run) -> None:
         if tok.text in _LEGAL_FORMS or tok.key == "ev":
             _legal_form(run, i)
             continue
+        if not tok.low.endswith(_ANY_HEAD) and tok.text != "IHK":
+            continue  # the quick test: _org_head finds nothing in a word without a head
         nxt = run.toks[i + 1] if i + 1 < len(run.toks) else None
         if nxt is not None and nxt.low == "fuer" and _org_head(run, i, _ORG_FUER_HEADS):
             _org_fuer(run, i)

@@ -8,7 +8,7 @@ apart from the steps and from :mod:`.extractor`, which runs them in order.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -46,6 +46,20 @@ def _year_of(date: str | None) -> int | None:
     return None
 
 
+def _sentence_of_tokens(toks: list[Tok], starts: list[int]) -> list[int]:
+    """Per sub-token, the index of the last sentence starting at or before it (0 before the first): one
+    bisection per sentence instead of one per sub-token."""
+    offsets = [t.start for t in toks]
+    sent: list[int] = []
+    lo = 0
+    for k in range(len(starts) - 1):
+        hi = bisect_left(offsets, starts[k + 1], lo)
+        sent.extend([k] * (hi - lo))
+        lo = max(lo, hi)
+    sent.extend([max(0, len(starts) - 1)] * (len(offsets) - lo))
+    return sent
+
+
 class Run:
     """The work on one text: its sub-tokens, sentences and candidates, and small helpers every rule uses.
 
@@ -62,7 +76,7 @@ class Run:
         self.sent_spans = sorted(sentences)
         starts = [s for s, _ in self.sent_spans]
         self.sent_starts = starts
-        self.sent = [max(0, bisect_right(starts, t.start) - 1) for t in self.toks]
+        self.sent = _sentence_of_tokens(self.toks, starts)
         self.cands: list[Cand] = []
         self.starts: dict[int, list[Cand]] = defaultdict(list)  # candidates by first sub-token
 
