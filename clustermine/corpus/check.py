@@ -460,7 +460,7 @@ def _repair_index(store: CorpusStore, by_code: dict[str, Finding]) -> None:
     sync = rebuild or any(code in by_code for code in ("index.none", "index.missing", "index.extra",
                                                        "index.changed"))
     if sync or any(f.code.startswith(("store.", "sources.")) and f.repaired for f in by_code.values()):
-        result = sync_index(store, rebuild=rebuild)
+        result = sync_index(store, rebuild=rebuild, full=True)  # every document: damage bypasses the journal
         what = "rebuilt the search index" if result.rebuilt else (
             f"synced the search index ({result.added} added, {result.updated} updated, {result.removed} removed)")
         for code in (*rebuild_codes, "index.none", "index.missing", "index.extra", "index.changed"):

@@ -27,6 +27,24 @@ from clustermine.model import Document, Entity, Section, council_from_dict
 DB_NAME = "corpus.sqlite"
 LOCK_NAME = "write.lock"
 
+
+def _journal_trigger(name: str, event: str, key: str, when: str = "") -> str:
+    """A trigger giving document ``key`` the next number of the change journal (migration 5).
+
+    An UPDATE then an INSERT of a missing row rather than INSERT OR REPLACE: a conflict clause of the statement
+    that fires a trigger overrides the trigger's own (an ``INSERT OR IGNORE INTO documents`` would leave the old
+    number), and the next number is taken before anything of the journal changes, so numbers never repeat.
+    """
+    condition = f" WHEN {when}" if when else ""
+    return f"""
+    CREATE TRIGGER {name} AFTER {event} ON documents{condition} BEGIN
+        UPDATE doc_changes SET seq = (SELECT MAX(seq) FROM doc_changes) + 1 WHERE doc_id = {key};
+        INSERT INTO doc_changes(doc_id, seq) SELECT {key}, COALESCE((SELECT MAX(seq) FROM doc_changes), 0) + 1
+            WHERE NOT EXISTS (SELECT 1 FROM doc_changes WHERE doc_id = {key});
+    END;
+    """
+
+
 #: Numbered schema migrations; index i upgrades a database from version i to i + 1.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -209,6 +227,27 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (list_url, filters)
     );
     """,
+    # 5: work proportional to the change, not the corpus (issue 8). ``doc_changes`` is a change journal kept by
+    # triggers, so that no write path can forget it: every insert, update or delete of a document gives its id
+    # the next sequence number (MAX over the seq index: O(log n)). The index remembers the number it was synced
+    # up to and reads only what came after (see clustermine.index.writer); ``journal`` names this database's
+    # numbering, so an index never trusts the numbers of another corpus file. Documents whose entities are out
+    # of date are found through an index on their fingerprint instead of a scan of the whole table.
+    """
+    CREATE TABLE doc_changes (
+        doc_id TEXT PRIMARY KEY,
+        seq    INTEGER NOT NULL
+    );
+    CREATE INDEX doc_changes_seq ON doc_changes(seq);
+    """
+    + _journal_trigger("documents_journal_insert", "INSERT", "NEW.id")
+    + _journal_trigger("documents_journal_update", "UPDATE", "NEW.id")
+    + _journal_trigger("documents_journal_rename", "UPDATE OF id", "OLD.id", when="OLD.id IS NOT NEW.id")
+    + _journal_trigger("documents_journal_delete", "DELETE", "OLD.id")
+    + """
+    INSERT OR REPLACE INTO settings(key, value) VALUES ('journal', '"' || lower(hex(randomblob(8))) || '"');
+    CREATE INDEX documents_entities_fp ON documents(entities_fingerprint);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -264,12 +303,21 @@ class CorpusStore:
         except sqlite3.Error as exc:
             raise CorpusError(f"cannot open corpus database {self.path}: {exc}") from exc
         self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA foreign_keys = ON")
-        self.conn.execute("PRAGMA busy_timeout = 30000")
-        if not readonly:
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self.conn.execute("PRAGMA synchronous = NORMAL")
-        self._migrate()
+        try:
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA busy_timeout = 30000")
+            if not readonly:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError):  # busy, locked, read-only: not damage
+                raise
+            self.conn.close()  # "database disk image is malformed", "file is not a database"
+            raise CorpusError(
+                f"cannot open corpus database {self.path}: {exc}",
+                hint="restore corpus.sqlite from a backup, or move it aside and add your folders again",
+            ) from exc
 
     # -- lifecycle -------------------------------------------------------------------------------------------
 
@@ -291,6 +339,9 @@ class CorpusStore:
             )
         for target in range(version, SCHEMA_VERSION):
             with self.transaction():
+                # another process may have migrated while this one waited for the write lock
+                if self.conn.execute("PRAGMA user_version").fetchone()[0] != target:
+                    continue
                 for statement in _split_sql(MIGRATIONS[target]):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version = {target + 1}")
@@ -452,10 +503,11 @@ class CorpusStore:
 
     def ids_needing_entities(self, fingerprint: str) -> list[str]:
         """Documents whose entities were computed with other gazetteers or settings (or never)."""
-        rows = self.conn.execute(
-            "SELECT id FROM documents WHERE entities_fingerprint IS NOT ? ORDER BY id", (fingerprint,)
+        rows = self.conn.execute(  # three ranges of the fingerprint index, not a scan of every document
+            "SELECT id FROM documents WHERE entities_fingerprint IS NULL OR entities_fingerprint < ?"
+            " OR entities_fingerprint > ?", (fingerprint, fingerprint)
         )
-        return [r[0] for r in rows]
+        return sorted(r[0] for r in rows)
 
     def entity_counts(
         self,
@@ -675,7 +727,17 @@ class CorpusStore:
 
 
 def _split_sql(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """The statements of a migration script (a trigger's body keeps its inner semicolons)."""
+    statements, pending = [], ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                statements.append(pending.strip())
+            pending = ""
+    if pending.strip(" \n;"):
+        statements.append(pending.strip())
+    return statements
 
 
 def _like_prefix(prefix: str) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
@@ -125,16 +126,12 @@ def load_term_matrix(
     columns: dict[str, int] = {}
     spellings: list[Counter[str]] = []
     votes: list[int] = []  # capitalised mid-sentence minus lower case, per column
-    rows_w: list[int] = []
-    cols_w: list[int] = []
-    vals_w: list[int] = []
-    rows_p: list[int] = []
-    cols_p: list[int] = []
-    vals_p: list[int] = []
+    # the two matrices are built row by row in CSR form, in typed arrays (4 bytes a cell, not a Python list's
+    # 8-byte pointer to an int object each, and no COO copy to convert): what bounds memory on a large corpus
+    whole_m, parts_m = _RowBuilder(), _RowBuilder()
     ids: list[str] = []
-    lengths: list[int] = []
+    lengths = array("q")
     for doc_id, n_tokens, blob in iter_term_blobs(store, doc_ids, fingerprint=TERMS_FINGERPRINT):
-        row = len(ids)
         ids.append(doc_id)
         lengths.append(n_tokens)
         for key, (whole, part, cap, lower, surface) in _payload(blob).items():
@@ -148,27 +145,52 @@ def load_term_matrix(
                 spellings.append(Counter())
                 votes.append(0)
             if whole:
-                rows_w.append(row)
-                cols_w.append(j)
-                vals_w.append(whole)
+                whole_m.add(j, whole)
             if part:
-                rows_p.append(row)
-                cols_p.append(j)
-                vals_p.append(part)
+                parts_m.add(j, part)
             votes[j] += cap - lower
             if surface:
                 spellings[j][surface] += whole or 1
+        whole_m.end_row()
+        parts_m.end_row()
     shape = (len(ids), len(columns))
     ordered = sorted(columns, key=columns.__getitem__)
     return TermMatrix(
         doc_ids=tuple(ids),
         keys=tuple(ordered),
         labels=tuple(_label(key, spellings[columns[key]]) for key in ordered),
-        whole=_csr(rows_w, cols_w, vals_w, shape),
-        parts=_csr(rows_p, cols_p, vals_p, shape),
-        n_tokens=np.asarray(lengths, dtype=np.int64),
+        whole=whole_m.matrix(shape),
+        parts=parts_m.matrix(shape),
+        n_tokens=np.frombuffer(lengths, dtype=np.int64).copy() if lengths else np.zeros(0, dtype=np.int64),
         noun=np.asarray([" " in key or votes[columns[key]] > 0 for key in ordered], dtype=bool),
     )
+
+
+class _RowBuilder:
+    """A CSR matrix of int32 counts, filled one row at a time (each column at most once per row)."""
+
+    def __init__(self) -> None:
+        self.indices = array("i")
+        self.data = array("i")
+        self.indptr = array("q", [0])
+
+    def add(self, column: int, value: int) -> None:
+        self.indices.append(column)
+        self.data.append(value)
+
+    def end_row(self) -> None:
+        self.indptr.append(len(self.indices))
+
+    def matrix(self, shape: tuple[int, int]) -> sparse.csr_matrix:
+        """The matrix, sharing the arrays' memory (no copy; the builder is done with)."""
+        indptr = np.frombuffer(self.indptr, dtype=np.int64)
+        if indptr[-1] < np.iinfo(np.int32).max:
+            indptr = indptr.astype(np.int32)  # one entry per row: small
+        indices = np.frombuffer(self.indices, dtype=np.int32) if self.indices else np.zeros(0, dtype=np.int32)
+        data = np.frombuffer(self.data, dtype=np.int32) if self.data else np.zeros(0, dtype=np.int32)
+        matrix = sparse.csr_matrix((data, indices, indptr), shape=shape, copy=False)
+        matrix.sort_indices()
+        return matrix
 
 
 def _frequent_keys(
@@ -185,14 +207,6 @@ def _frequent_keys(
 
 def _payload(blob: bytes) -> dict[str, list[Any]]:
     return json.loads(zlib.decompress(blob))
-
-
-def _csr(rows: list[int], cols: list[int], vals: list[int], shape: tuple[int, int]) -> sparse.csr_matrix:
-    matrix = sparse.coo_matrix(
-        (np.asarray(vals, dtype=np.int32), (np.asarray(rows, dtype=np.int32), np.asarray(cols, dtype=np.int32))),
-        shape=shape,
-    )
-    return matrix.tocsr()
 
 
 def _label(key: str, spellings: Counter[str]) -> str:

@@ -153,20 +153,24 @@ def select_features(
     if parts_weight < 0:
         raise ValueError(f"parts_weight must be >= 0. Got {parts_weight!r} instead.")
     dropped = set(drop_keys)
-    keep = [j for j, key in enumerate(matrix.keys)
-            if (matrix.noun[j] or not nouns_only) and key not in dropped]
+    keep = np.asarray([j for j, key in enumerate(matrix.keys)
+                       if (matrix.noun[j] or not nouns_only) and key not in dropped], dtype=np.int64)
+    # document frequencies from the integer counts first, so that the float matrices are only ever made for the
+    # columns kept (with max_terms a small part of a large corpus's vocabulary): bounds memory
+    both = matrix.whole[:, keep] + matrix.parts[:, keep]
+    df = np.bincount(both.indices[both.data > 0], minlength=len(keep))
+    del both
+    weights = np.full(len(keep), float(parts_weight))
+    if max_df is not None:
+        weights[df > max_df * max(1, matrix.whole.shape[0])] = 0.0
+    if max_terms is not None and len(keep) > max_terms:
+        order = np.sort(np.argsort(-df, kind="stable")[:max_terms])
+        keep, weights = keep[order], weights[order]
     whole = matrix.whole[:, keep].astype(np.float64)
     parts = matrix.parts[:, keep].astype(np.float64)
     presence = ((whole + parts) > 0).astype(np.float64).tocsr()
-    weights = np.full(len(keep), float(parts_weight))
-    if max_df is not None:
-        weights[np.asarray(presence.sum(axis=0)).ravel() > max_df * max(1, presence.shape[0])] = 0.0
     counts = (whole + parts @ sparse.diags(weights)).tocsr()
-    if max_terms is not None and len(keep) > max_terms:
-        df = np.asarray(presence.sum(axis=0)).ravel()
-        order = np.sort(np.argsort(-df, kind="stable")[:max_terms])
-        keep = [keep[j] for j in order]
-        counts, presence, weights = counts[:, order], presence[:, order], weights[order]
+    del whole, parts
     counts.eliminate_zeros()
     return TopicFeatures(
         doc_ids=tuple(matrix.doc_ids),
@@ -197,7 +201,8 @@ def boilerplate_keys(
     """
     if len(groups) != matrix.whole.shape[0]:
         raise ValueError(f"groups must have one entry per document ({matrix.whole.shape[0]}). Got {len(groups)}.")
-    present = ((matrix.whole + matrix.parts) > 0).astype(np.float64).tocsc()
+    present = (matrix.whole + matrix.parts).tocsr()  # integers, rows picked per group: a fraction of float CSC
+    present.data = (present.data > 0).astype(present.data.dtype)
     labels = np.asarray(groups, dtype=object)
     everywhere = np.asarray(present.sum(axis=0)).ravel()
     found: set[str] = set()

@@ -314,6 +314,7 @@ def fit_topics(
         drop |= boilerplate_keys(matrix, document_types(store, matrix.doc_ids))
     features = select_features(matrix, parts_weight=settings.parts_weight, drop_keys=drop,
                                max_terms=settings.max_terms, max_df=settings.max_df)
+    del matrix  # every term's counts: not needed for the fit, and as large as the features again
     started = time.perf_counter()
     model = TopicModel(settings.n_topics, method=settings.method, random_state=settings.seed,
                        search_method=settings.search_method)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -106,3 +107,71 @@ def test_second_writer_is_told_the_corpus_is_busy(tmp_path: Path) -> None:
         pass
     with second.writer_lock():
         pass
+
+
+def explained(conn: sqlite3.Connection, run: Callable[[], object]) -> str:
+    """The query plans of the statements ``run`` executes on ``conn`` (as SQLite ran them, values bound)."""
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        run()
+    finally:
+        conn.set_trace_callback(None)
+    plans = [str(row[3]) for sql in statements if sql.lstrip().upper().startswith("SELECT")
+             for row in conn.execute("EXPLAIN QUERY PLAN " + sql)]
+    return "\n".join(plans)
+
+
+def test_an_older_corpus_gets_the_change_journal_and_state_indexes(tmp_path: Path) -> None:
+    from clustermine.index.storeview import changed_states, journal_position
+
+    with CorpusStore(tmp_path) as store, store.transaction():
+        store.put_document(sample())
+    conn = sqlite3.connect(tmp_path / "corpus.sqlite", isolation_level=None)  # as clustermine 4 left it
+    for name in ("documents_journal_insert", "documents_journal_update", "documents_journal_rename",
+                 "documents_journal_delete"):
+        conn.execute(f"DROP TRIGGER {name}")
+    conn.execute("DROP TABLE doc_changes")
+    conn.execute("DROP INDEX documents_entities_fp")
+    conn.execute("DELETE FROM settings WHERE key = 'journal'")
+    conn.execute("PRAGMA user_version = 4")
+    conn.close()
+    with CorpusStore(tmp_path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 5
+        assert store.get(sample().id).title == sample().title
+        before = journal_position(store)
+        assert before is not None and before.seq == 0 and before.documents == 1
+        with store.transaction():
+            store.put_entities(sample().id, [], "gazetteers-2")
+        after = journal_position(store)
+        assert after is not None and after.journal == before.journal and after.seq == 1
+        assert [doc_id for doc_id, _ in changed_states(store, 0, after.seq)] == [sample().id]
+        assert "USING INDEX documents_entities_fp" in explained(store.conn,
+                                                              lambda: store.ids_needing_entities("gazetteers-3"))
+        assert store.ids_needing_entities("gazetteers-3") == [sample().id] and not store.ids_needing_entities(
+            "gazetteers-2")
+        plan = explained(store.conn, lambda: list(changed_states(store, 0, after.seq)))
+        assert "doc_changes_seq" in plan and "SCAN d" not in plan and "SCAN documents" not in plan
+
+
+def test_the_journal_numbers_every_write_and_never_repeats_a_number(tmp_path: Path) -> None:
+    with CorpusStore(tmp_path) as store:
+        def journal() -> dict[str, int]:
+            return {r[0]: r[1] for r in store.conn.execute("SELECT doc_id, seq FROM doc_changes")}
+
+        first, second = sample("aaaa000000000000", "/a"), sample("bbbb000000000000", "/b")
+        with store.transaction():
+            store.put_document(first)
+            store.put_document(second)
+        numbers = journal()
+        assert numbers[second.id] > numbers[first.id]
+        with store.transaction():  # the document with the highest number is written again: it gets a higher one
+            store.put_entities(second.id, [], "fp")
+        assert journal()[second.id] > numbers[second.id]
+        store.conn.execute("INSERT OR IGNORE INTO documents SELECT * FROM documents WHERE id = ?", (first.id,))
+        store.conn.execute("UPDATE OR IGNORE documents SET title = 'neu' WHERE id = ?", (first.id,))
+        assert journal()[first.id] > journal()[second.id]
+        top = max(journal().values())
+        with store.transaction():
+            store.remove(first.id)
+        assert journal()[first.id] == top + 1 and store.count() == 1

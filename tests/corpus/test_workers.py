@@ -82,3 +82,15 @@ def test_workers_get_the_next_task_before_the_caller_handles_a_result() -> None:
         handled_at.append(time.time())
     assert starts[1] < handled_at[0] - 0.3  # "b" began while "a"'s result was still being handled
     assert starts[2] < handled_at[1] - 0.3
+
+
+def process_id(task: str) -> int:
+    return os.getpid()
+
+
+def test_a_worker_past_its_memory_budget_is_replaced_between_tasks() -> None:
+    tasks = ["a", "b", "c", "d"]
+    recycled = dict(KillablePool(process_id, jobs=1, recycle_mb=1).run(tasks))  # every worker is past 1 MB
+    assert sorted(recycled) == tasks and len(set(recycled.values())) == len(tasks)
+    kept = dict(KillablePool(process_id, jobs=1, recycle_mb=None).run(tasks))
+    assert len(set(kept.values())) == 1
