@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,6 +45,16 @@ class ClustermineGroup(click.Group):
             click.echo(f"Error: {exc.message}", err=True)
             if exc.hint:
                 click.echo(f"Hint: {exc.hint}", err=True)
+            ctx.exit(1)
+        except sqlite3.DatabaseError as exc:
+            from clustermine.corpus.store import is_damage
+
+            settings = ctx.find_object(Settings)
+            if not is_damage(exc) or (settings is not None and settings.debug):
+                raise
+            click.echo(f"Error: the corpus database is damaged: {exc}", err=True)
+            click.echo("Hint: run 'clustermine check' for details; restore corpus.sqlite from a backup, or move it "
+                       "aside and add your folders again", err=True)
             ctx.exit(1)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from clustermine.corpus.locks import LockState, inspect_lock, release_stale
 from clustermine.corpus.paths import printable_path, real_path
-from clustermine.corpus.store import LOCK_NAME, CorpusStore
+from clustermine.corpus.store import LOCK_NAME, CorpusStore, is_damage
 from clustermine.errors import CorpusBusyError
 
 #: How many ids or paths a finding lists (the count says how many there are in all).
@@ -124,7 +124,9 @@ def _findings(store: CorpusStore, checked: dict[str, Any], hash_sources: bool) -
         findings = _check_store(store, checked)
         findings += _check_index(store, checked)
         findings += _check_sources(store, checked, hash_sources)
-    except sqlite3.DatabaseError as exc:  # so damaged that even reading it fails
+    except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # so damaged that even reading it fails
+        if not is_damage(exc):
+            raise
         return [Finding("store", "store.integrity", f"the database is damaged: {exc}", hint=_RESTORE,
                         repairable=False)]
     return findings

@@ -285,6 +285,21 @@ class DocumentRow:
         return asdict(self)
 
 
+def is_damage(exc: BaseException) -> bool:
+    """Whether an error from SQLite means the file is damaged, as opposed to busy, locked or read-only.
+
+    Damage shows up in three shapes: ``DatabaseError`` ("malformed", "not a database"), an ``OperationalError``
+    for text that no longer decodes, and a bare ``UnicodeDecodeError`` when a garbled column *name* is read.
+    Telling them apart matters because damage needs a restore while a lock only needs a wait.
+    """
+    if isinstance(exc, UnicodeDecodeError):
+        return True
+    if isinstance(exc, sqlite3.OperationalError):
+        message = str(exc).lower()
+        return any(sign in message for sign in ("decode", "malformed", "not a database", "corrupt"))
+    return isinstance(exc, sqlite3.DatabaseError)
+
+
 class CorpusStore:
     """Access to one corpus database. Use as a context manager; writes go through :meth:`transaction`."""
 
@@ -310,10 +325,10 @@ class CorpusStore:
                 self.conn.execute("PRAGMA journal_mode = WAL")
                 self.conn.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
-        except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError):  # busy, locked, read-only: not damage
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:
+            if not is_damage(exc):  # busy, locked, read-only: not damage
                 raise
-            self.conn.close()  # "database disk image is malformed", "file is not a database"
+            self.conn.close()  # "database disk image is malformed", "file is not a database", garbled text
             raise CorpusError(
                 f"cannot open corpus database {self.path}: {exc}",
                 hint="restore corpus.sqlite from a backup, or move it aside and add your folders again",

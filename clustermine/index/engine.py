@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import pickle
 import re
+import sqlite3
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -263,6 +264,8 @@ def similar(store: Any, doc_id: str, *, limit: int = 10, collapse: bool = True) 
 def open_searcher(home: Any) -> Iterator[tuple[Any, IndexMeta]]:
     """A BM25F searcher on the current index generation, and what that generation was built with.
 
+    With the tantivy backend, a :class:`.tantivy_search.TantivySearcher` (BM25 per field) in its place.
+
     A rebuild may swap generations between reading ``CURRENT`` and opening the files; one retry reads the
     pointer again.
     """
@@ -272,10 +275,15 @@ def open_searcher(home: Any) -> Iterator[tuple[Any, IndexMeta]]:
         folder = location.require()
         meta = location.meta(folder)
         try:
-            ix = whoosh_index.open_dir(str(folder), indexname=WHOOSH_NAME)
-            searcher = ix.searcher(weighting=BM25F())
+            if meta is not None and meta.backend == "tantivy":
+                from clustermine.index.tantivy_search import TantivySearcher
+
+                searcher = TantivySearcher(folder, meta.analysis)
+            else:
+                ix = whoosh_index.open_dir(str(folder), indexname=WHOOSH_NAME)
+                searcher = ix.searcher(weighting=BM25F())
             break
-        except (OSError, whoosh_index.EmptyIndexError) as exc:
+        except (OSError, ValueError, sqlite3.Error, whoosh_index.EmptyIndexError) as exc:
             if attempt:
                 raise ClustermineError(
                     f"cannot open the search index in {folder}: {exc}",
@@ -405,6 +413,8 @@ def _text_of(store: Any, doc_id: str) -> str:
 
 def _count(searcher: Any, whoosh_query: wq.Query) -> int:
     """How many documents match (no scores, no ranking)."""
+    if _is_tantivy(searcher):
+        return searcher.count(whoosh_query)
     return len(match(searcher, whoosh_query, scored=False).docnums)
 
 
@@ -450,6 +460,9 @@ def _collapse(store: Any, searcher: Any, ranking: Ranking, *, enabled: bool) -> 
 def _facets(store: Any, searcher: Any, ranking: Ranking, collapsed: Collapsed) -> dict[str, list[dict[str, Any]]]:
     """Facets over the collapsed result: one facet record per group (its listed document)."""
     counter = FacetCounter()
+    if _is_tantivy(searcher):
+        searcher.add_facets(counter, ranking.docnums[collapsed.kept])
+        return counter.facets(lambda ids: entity_labels(store, ids))
     for leaf, local in _by_segment(searcher, ranking.docnums[collapsed.kept]):
         table = _facet_table(leaf, len(local))
         if table is not None:
@@ -563,6 +576,11 @@ def council_info(doc: Document) -> dict[str, Any] | None:
 # -- matching on arrays -------------------------------------------------------------------------------------
 
 
+def _is_tantivy(searcher: Any) -> bool:
+    """Whether ``searcher`` is the tantivy backend's (which answers matching and columns itself)."""
+    return getattr(searcher, "backend", "whoosh") == "tantivy"
+
+
 @dataclass(frozen=True)
 class Matches:
     """Every document a query matches: global document numbers (ascending) and their scores."""
@@ -578,6 +596,8 @@ def match(searcher: Any, whoosh_query: wq.Query, *, scored: bool = True) -> Matc
     floating-point sums are added), computed segment by segment on arrays; see :class:`_Segment`. Without
     ``scored`` the scores are zeros.
     """
+    if _is_tantivy(searcher):
+        return Matches(*searcher.match(whoosh_query, scored=scored))
     docnums: list[np.ndarray] = []
     scores: list[np.ndarray] = []
     if whoosh_query is not wq.NullQuery:
@@ -1154,6 +1174,8 @@ def _big_endian(code: str, size: int) -> str:
 
 def _ids_of(searcher: Any, docnums: Sequence[int] | np.ndarray) -> list[str]:
     """The document ids of ``docnums``, in their order."""
+    if _is_tantivy(searcher):
+        return searcher.ids_of(docnums)
 
     def table(leaf: Any, count: int) -> list[str] | None:
         ids = _id_table(leaf, build=False)
@@ -1164,6 +1186,8 @@ def _ids_of(searcher: Any, docnums: Sequence[int] | np.ndarray) -> list[str]:
 
 def _dates(searcher: Any, docnums: Sequence[int] | np.ndarray) -> list[str]:
     """The dates (``""`` for undated) of ``docnums``, in their order."""
+    if _is_tantivy(searcher):
+        return searcher.dates(docnums)
 
     def table(leaf: Any, count: int) -> list[str] | None:
         facets = _facet_table(leaf, count)
@@ -1175,6 +1199,8 @@ def _dates(searcher: Any, docnums: Sequence[int] | np.ndarray) -> list[str]:
 def _linked_positions(searcher: Any, docnums: np.ndarray, groups: dict[str, str]) -> dict[int, str]:
     """Position in ``docnums`` → group root, for the documents of ``docnums`` that are in a duplicate group
     (found by id in each segment's id table, so the ids of the other matches are never read)."""
+    if _is_tantivy(searcher):
+        return searcher.linked_positions(docnums, groups)
     ordered = np.argsort(docnums, kind="stable")
     sorted_docnums = docnums[ordered]
     out: dict[int, str] = {}

@@ -74,6 +74,8 @@ def explain_hit(searcher: Any, docnum: int, score: float, words: Iterable[QueryW
 
 def _term_score(searcher: Any, reader: Any, field: str, term: str, docnum: int) -> float | None:
     """BM25F score of ``term`` in ``field`` of one document, or None if the document lacks the term."""
+    if hasattr(searcher, "term_score"):  # the tantivy backend
+        return searcher.term_score(field, term, docnum)
     try:
         matcher = reader.postings(field, term)
     except Exception:  # whoosh raises TermNotFound (a KeyError subclass in some versions)

@@ -33,7 +33,14 @@ from whoosh import index as whoosh_index
 
 from clustermine.index.documents import DocState, index_fields
 from clustermine.index.schema import DEFAULT_PROFILE, build_schema, profile
-from clustermine.index.storage import INDEX_FORMAT, WHOOSH_NAME, IndexLocation, IndexMeta
+from clustermine.index.storage import (
+    BACKENDS,
+    INDEX_FORMAT,
+    WHOOSH_NAME,
+    IndexLocation,
+    IndexMeta,
+    default_backend,
+)
 from clustermine.index.storeview import JournalPosition, changed_states, document_states, journal_position, snapshot
 from clustermine.index.taxonomy import Taxonomy
 from clustermine.model import Document
@@ -90,6 +97,7 @@ def sync_index(
     analysis: str | None = None,
     procs: int | None = None,
     full: bool = False,
+    backend: str | None = None,
 ) -> SyncReport:
     """Make the index of ``store`` agree with it; see the module docstring for how it stays atomic.
 
@@ -99,19 +107,24 @@ def sync_index(
     rebuild analyses in (default: up to 4 from ``PARALLEL_FROM`` documents on, else 1; see
     ``bench/bench_search.py``); incremental syncs always use one. ``full`` compares every document instead of
     those the change journal names (``check --repair`` does, after damage the journal cannot know of).
+    ``backend`` picks the search backend (see :data:`.storage.BACKENDS`; default: the index's own, or
+    :func:`.storage.default_backend` for a new index); another backend than the current index's means a rebuild.
     """
     location = IndexLocation(store.home)
     with location.lock():
         current = location.current()
         meta = location.meta(current) if current else None
         name = analysis or (meta.analysis if meta else DEFAULT_PROFILE)
-        wanted = IndexMeta(INDEX_FORMAT, name, profile(name).version)
+        engine = backend or (meta.backend if meta else default_backend())
+        if engine not in BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(BACKENDS)}. Got {engine!r} instead.")
+        wanted = IndexMeta(INDEX_FORMAT, name, profile(name).version, engine)
         cache = location.root / COMPOUND_CACHE
         if rebuild or current is None or meta != wanted:
             with _compound_cache(cache, enabled=name == "german"):
                 return _rebuild(store, location, wanted, Taxonomy.for_store(store), on_start, on_document, procs)
         location.remove_stale()  # a half-built generation from a crashed rebuild
-        return _update(store, current, cache if name == "german" else None, on_start, on_document, full)
+        return _update(store, current, wanted, cache if name == "german" else None, on_start, on_document, full)
 
 
 def _rebuild(
@@ -132,7 +145,7 @@ def _rebuild(
         procs = min(os.cpu_count() or 1, MAX_PROCS) if len(states) >= PARALLEL_FROM else 1
     folder = location.new_generation(meta)
     try:
-        ix = whoosh_index.create_in(str(folder), build_schema(meta.analysis), indexname=WHOOSH_NAME)
+        ix = _create_index(folder, meta)
         options = dict(WRITER_OPTIONS)
         if procs > 1:  # each process buffers its own postings: together they stay within WRITER_LIMIT_MB
             options.update(procs=procs, multisegment=True, limitmb=max(32, WRITER_LIMIT_MB // procs))
@@ -161,6 +174,7 @@ def _rebuild(
 def _update(
     store: Any,
     folder: Path,
+    meta: IndexMeta,
     cache: Path | None,
     on_start: Callable[[int], None] | None,
     on_document: Callable[[str], None] | None,
@@ -170,7 +184,7 @@ def _update(
     loaded only when there is something to do. What is compared: the documents the change journal names since
     the index's mark (a few, however large the corpus), else every document (~3 µs each: one row of the store
     and one indexed state)."""
-    ix = whoosh_index.open_dir(str(folder), indexname=WHOOSH_NAME)
+    ix = _open_index(folder, meta)
     try:
         with snapshot(store):
             position = journal_position(store)
@@ -205,6 +219,22 @@ def _update(
         return SyncReport(added=len(added), updated=len(changed), removed=len(removed))
     finally:
         ix.close()
+
+
+def _create_index(folder: Path, meta: IndexMeta) -> Any:
+    if meta.backend == "tantivy":
+        from clustermine.index.tantivy_store import TantivyIndex
+
+        return TantivyIndex.create_in(folder, meta.analysis)
+    return whoosh_index.create_in(str(folder), build_schema(meta.analysis), indexname=WHOOSH_NAME)
+
+
+def _open_index(folder: Path, meta: IndexMeta) -> Any:
+    if meta.backend == "tantivy":
+        from clustermine.index.tantivy_store import TantivyIndex
+
+        return TantivyIndex.open_dir(folder, meta.analysis)
+    return whoosh_index.open_dir(str(folder), indexname=WHOOSH_NAME)
 
 
 #: (removed, added, changed, the store's state of each added or changed document)
@@ -250,6 +280,8 @@ def _compare_all(store: Any, ix: Any, folder: Path) -> Plan:
 
 def _indexed_state(reader: Any, doc_id: str) -> DocState | None:
     """The state the index holds for one document (a lookup of its id term), or None when it is not indexed."""
+    if hasattr(reader, "indexed_state"):  # the tantivy backend keeps the states in its column table
+        return reader.indexed_state(doc_id)
     from whoosh.reading import TermNotFound
 
     try:
@@ -318,6 +350,8 @@ def _save_mark(folder: Path, ix: Any, position: JournalPosition | None) -> None:
 
 
 def _stored_states(ix: Any) -> dict[str, DocState]:
+    if hasattr(ix, "indexed_states"):  # the tantivy backend keeps the states in its column table
+        return ix.indexed_states()
     out: dict[str, DocState] = {}
     with ix.reader() as reader:
         for docnum in range(reader.doc_count_all()):

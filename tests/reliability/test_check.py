@@ -169,3 +169,33 @@ def test_damaged_database_is_reported_not_a_traceback(run, added: Path) -> None:
         assert any(f["code"] == "store.integrity" for f in report["remaining"])
     else:  # too damaged to open at all: a one-line error
         assert result.stderr.startswith("Error:")
+
+
+@pytest.mark.parametrize("error, damage", [
+    (sqlite3.DatabaseError("database disk image is malformed"), True),
+    (sqlite3.DatabaseError("file is not a database"), True),
+    (sqlite3.OperationalError("Could not decode to UTF-8 column 'title' with text 'x'"), True),
+    (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), True),
+    (sqlite3.OperationalError("database is locked"), False),
+    (sqlite3.OperationalError("attempt to write a readonly database"), False),
+])
+def test_damage_is_told_apart_from_a_busy_or_read_only_store(error: Exception, damage: bool) -> None:
+    from clustermine.corpus.store import is_damage
+
+    assert is_damage(error) is damage
+
+
+def test_text_that_no_longer_decodes_is_reported_as_damage(run, added: Path) -> None:
+    """Garbled bytes in a text column: one error line, not a traceback (seen once in CI with random damage)."""
+    conn = sqlite3.connect(added / "corpus.sqlite")
+    conn.execute("UPDATE documents SET title = CAST(X'C3FFFE' AS TEXT)")
+    conn.commit()
+    conn.close()
+    for command in (("check", "--json"), ("ls",)):
+        result = run(*command, expect=None)
+        assert result.exit_code == 1, result.stdout
+        if command[0] == "check" and result.stdout.strip():
+            report = json.loads(result.stdout)
+            assert any(f["code"] == "store.integrity" for f in report["remaining"])
+        else:
+            assert result.stderr.startswith("Error:") and "Traceback" not in result.stderr
