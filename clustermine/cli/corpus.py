@@ -11,8 +11,10 @@ from clustermine.cli.app import cli
 from clustermine.cli.common import (
     LazyProgress,
     Settings,
+    check_index_backend,
     emit_json,
     gazetteer_options,
+    index_backend_option,
     json_option,
     render_table,
     validate_date,
@@ -38,12 +40,14 @@ from clustermine.model import DOCTYPES
               help="Read the files on a Dask cluster (tcp://HOST:8786) instead of local processes; "
                    "needs pip install 'clustermine[dask]'.")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, help="Seconds to wait if another run is writing.")
+@index_backend_option
 @gazetteer_options
 @json_option
 @click.pass_obj
 def add(settings: Settings, paths: tuple[str, ...], doctype: str | None, date: str | None, jobs: int | None,
         timeout: float, memory_limit: int, wait: float, gazetteers: tuple[str, ...], persons: bool | None,
-        as_json: bool, ocr: str = "auto", pdf_engine: str | None = None, scheduler: str | None = None) -> None:
+        as_json: bool, ocr: str = "auto", pdf_engine: str | None = None, scheduler: str | None = None,
+        index_backend: str | None = None) -> None:
     """Add files, folders (recursively) and glob patterns to the corpus.
 
     Re-running on the same folder only reads what is new or changed. Files that cannot be read are reported
@@ -55,11 +59,13 @@ def add(settings: Settings, paths: tuple[str, ...], doctype: str | None, date: s
       clustermine add alte_scans/ --type council_paper --date 1998 --ocr always
       clustermine add Vorlagen/ --gazetteer meine_netzwerke.tsv
       clustermine add archiv/ --scheduler tcp://rechenknoten1:8786
+      clustermine add grosses_archiv/ --index-backend tantivy
     """
     from clustermine.corpus import add_paths, update_entity_settings
     from clustermine.corpus.rebuild import rebuild_entities
     from clustermine.index import sync_index
 
+    check_index_backend(index_backend)
     store = settings.store(create=True)
     try:
         entity_settings = update_entity_settings(store, gazetteers=gazetteers, persons=persons)
@@ -81,7 +87,7 @@ def add(settings: Settings, paths: tuple[str, ...], doctype: str | None, date: s
                     rebuild_entities(store, entity_settings, jobs=jobs, on_start=bar.start,
                                      on_document=bar.advance)
                 with LazyProgress(settings, "Indexing") as bar:
-                    sync_index(store, on_start=bar.start, on_document=bar.advance)
+                    sync_index(store, on_start=bar.start, on_document=bar.advance, backend=index_backend)
     finally:
         store.close()
     counts = report.counts()

@@ -10,8 +10,10 @@ from clustermine.cli.app import cli
 from clustermine.cli.common import (
     LazyProgress,
     Settings,
+    check_index_backend,
     emit_json,
     gazetteer_options,
+    index_backend_option,
     json_option,
     parse_years,
     render_table,
@@ -53,11 +55,12 @@ def entities(settings: Settings, kind: str | None, top: int, doctype: str | None
 @click.option("--all", "force", is_flag=True, help="Annotate every document again, not only out-of-date ones.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), help="Worker processes (default: all cores).")
 @click.option("--wait", type=click.FloatRange(0), default=0.0, help="Seconds to wait if another run is writing.")
+@index_backend_option
 @gazetteer_options
 @json_option
 @click.pass_obj
 def rebuild(settings: Settings, force: bool, jobs: int | None, wait: float, gazetteers: tuple[str, ...],
-            persons: bool | None, as_json: bool) -> None:
+            persons: bool | None, as_json: bool, index_backend: str | None = None) -> None:
     """Recompute what clustermine derives from the stored texts (entities, search index), no files read.
 
     Entities are redone only for documents whose results are out of date (new gazetteer, changed settings,
@@ -68,11 +71,13 @@ def rebuild(settings: Settings, force: bool, jobs: int | None, wait: float, gaze
     Example:
       clustermine rebuild --gazetteer meine_netzwerke.tsv
       clustermine rebuild --all
+      clustermine rebuild --index-backend tantivy
     """
     from clustermine.corpus import update_entity_settings
     from clustermine.corpus.rebuild import rebuild_entities
     from clustermine.index import sync_index
 
+    check_index_backend(index_backend)
     with settings.store() as store, store.writer_lock(wait=wait):
         entity_settings = update_entity_settings(store, gazetteers=gazetteers, persons=persons)
         with LazyProgress(settings, "Finding entities") as bar:
@@ -80,7 +85,8 @@ def rebuild(settings: Settings, force: bool, jobs: int | None, wait: float, gaze
                                       on_document=bar.advance)
         if not report.interrupted:
             with LazyProgress(settings, "Indexing") as bar:  # re-created from the store, swapped in atomically
-                sync_index(store, rebuild=True, on_start=bar.start, on_document=bar.advance)
+                sync_index(store, rebuild=True, on_start=bar.start, on_document=bar.advance,
+                           backend=index_backend)
     for doc_id, reason in report.failed:
         click.echo(f"FAILED {doc_id}: {reason}", err=True)
     if as_json:

@@ -89,8 +89,9 @@ class TantivySearcher:
         self.schema = self.index.schema
         self.searcher = self.index.searcher()
         self.conn = sqlite3.connect(f"file:{folder / COLUMNS}?mode=ro", uri=True, timeout=30)
-        generation = self.conn.execute("SELECT value FROM info WHERE key = 'generation'").fetchone()
-        self.generation = int(generation[0]) if generation else 0
+        info = dict(self.conn.execute("SELECT key, value FROM info"))
+        self.generation = int(info.get("generation", 0))
+        self.committed = int(info.get("committed_seq", 0))
         self.whoosh_schema = build_schema(analysis)
         self._reader: TermReader | None = None
 
@@ -110,14 +111,16 @@ class TantivySearcher:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         seqs = np.asarray(self.searcher.fast_field_values("seq", [address for _, address in hits]), dtype=np.int64)
         scores = np.fromiter((score for score, _ in hits), dtype=np.float64, count=len(hits))
+        known = seqs < self.committed  # not yet in the column table: left by a crash, replaced by the next sync
+        seqs, scores = seqs[known], scores[known]
         order = np.argsort(seqs, kind="stable")
-        return seqs[order], (scores[order] if scored else np.zeros(len(hits)))
+        return seqs[order], (scores[order] if scored else np.zeros(len(seqs)))
 
     def count(self, query: wq.Query) -> int:
         converted = self.convert(query)
         if converted is None or self.searcher.num_docs == 0:
             return 0
-        return int(self.searcher.search(converted, limit=1, count=True).count or 0)
+        return len(self.match(query, scored=False)[0])
 
     def convert(self, node: wq.Query) -> Any | None:
         """The tantivy query of a whoosh query tree; None for a query that matches nothing."""

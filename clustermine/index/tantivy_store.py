@@ -117,12 +117,15 @@ class Columns:
         rows = self.conn.execute("SELECT id, content_hash, entities_fp, metadata FROM docs")
         return {doc_id: DocState(a, b, c) for doc_id, a, b, c in rows}
 
-    def apply(self, deleted: list[str], rows: list[tuple[Any, ...]]) -> None:
-        """One transaction: drop the deleted ids, store the added rows, count one more commit."""
+    def apply(self, deleted: list[str], rows: list[tuple[Any, ...]], committed: int) -> None:
+        """One transaction: drop the deleted ids, store the added rows, count one more commit, and record that
+        every seq below ``committed`` is now accounted for (a search ignores documents from ``committed`` on:
+        tantivy holds them only after a crash between its commit and this one)."""
         with self.transaction():
             self.conn.executemany("DELETE FROM docs WHERE id = ?", [(i,) for i in deleted])
             self.conn.executemany("INSERT OR REPLACE INTO docs VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
             self.set_value("generation", self.value("generation") + 1)
+            self.set_value("committed_seq", committed)
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -250,7 +253,7 @@ class TantivyWriter:
             columns.set_value("next_seq", self.next_seq)
         self.writer.commit()
         self.writer.wait_merging_threads()
-        columns.apply(self.deleted, self.rows)
+        columns.apply(self.deleted, self.rows, self.next_seq)
 
     def cancel(self) -> None:
         self.writer.rollback()

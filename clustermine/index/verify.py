@@ -60,6 +60,10 @@ def inspect_index(home: Path | str) -> IndexReport:
     wanted = profile(report.meta.analysis).version if report.meta and report.meta.analysis in PROFILES else None
     meta = report.meta
     report.outdated = meta is None or meta.format != INDEX_FORMAT or meta.analysis_version != wanted
+    if meta is not None and meta.backend == "tantivy":
+        _inspect_tantivy(current, meta, report)
+        report.debris = _temporary_files(location.root)
+        return report
     try:
         ix = whoosh_index.open_dir(str(current), indexname=WHOOSH_NAME)
         try:
@@ -70,6 +74,24 @@ def inspect_index(home: Path | str) -> IndexReport:
     except Exception as exc:  # noqa: BLE001 - any failure to open or read is what check must report
         report.error = f"{type(exc).__name__}: {exc}"
     return report
+
+
+def _inspect_tantivy(folder: Path, meta: IndexMeta, report: IndexReport) -> None:
+    """A tantivy generation: the documents its column table holds, which must be the ones tantivy holds."""
+    try:
+        from clustermine.index.tantivy_store import TantivyIndex
+
+        ix = TantivyIndex.open_dir(folder, meta.analysis)
+        try:
+            report.documents = ix.indexed_states()
+            held = ix.index.searcher().num_docs
+        finally:
+            ix.close()
+        if held != len(report.documents):
+            report.error = (f"the tantivy index holds {held} documents but its column table "
+                            f"{len(report.documents)}")
+    except Exception as exc:  # noqa: BLE001 - any failure to open or read is what check must report
+        report.error = f"{type(exc).__name__}: {exc}"
 
 
 def _read_documents(ix: object, report: IndexReport) -> None:

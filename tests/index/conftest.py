@@ -19,6 +19,16 @@ from tests.index.corpus_texts import DOCUMENTS, ENTITIES
 DEMO = REPO / "demo" / "corpus"
 
 
+def _backend() -> str:
+    from clustermine.index.storage import default_backend
+
+    return default_backend()
+
+
+#: Tests of whoosh's own files and internals; the suite runs once more with CLUSTERMINE_INDEX_BACKEND=tantivy.
+whoosh_only = pytest.mark.skipif(_backend() != "whoosh", reason="tests whoosh internals")
+
+
 def write_corpus(folder: Path, names: list[str] | None = None) -> dict[str, Path]:
     """Write the test documents as text files; returns name → path."""
     folder.mkdir(parents=True, exist_ok=True)

@@ -28,6 +28,7 @@ from clustermine.index.collapse import collapse, fold_duplicates
 from clustermine.index.compiler import Compiler
 from clustermine.index.facets import FacetCounter, FacetTable, count_facets
 from clustermine.index.schema import profile
+from tests.index.conftest import whoosh_only
 
 WORDS = [f"w{i}" for i in range(12)] + ["alpha", "beta", "gamma", "delta", "kreis", "cluster", "logistik"]
 
@@ -156,6 +157,7 @@ def test_a_restricted_read_skips_blocks_but_keeps_the_wanted_documents(plain: An
     assert set(every[wanted[every]].tolist()) == set(some[wanted[some]].tolist())
 
 
+@whoosh_only
 def test_columns_read_directly_equal_whooshs_column_reader(plain: Any, demo: CorpusStore) -> None:
     for leaf, _ in plain.subsearchers:
         reader = leaf.reader()
@@ -180,6 +182,7 @@ QUERIES = [
 ]
 
 
+@whoosh_only
 @pytest.mark.parametrize("text", QUERIES)
 def test_matching_on_arrays_agrees_with_whoosh_on_the_test_corpus(corpus: CorpusStore, text: str) -> None:
     with engine.open_searcher(corpus.home) as (searcher, meta):
@@ -191,6 +194,7 @@ def test_matching_on_arrays_agrees_with_whoosh_on_the_test_corpus(corpus: Corpus
             assert_same_ranking(searcher, query)
 
 
+@whoosh_only
 def test_matching_on_arrays_agrees_with_whoosh_on_the_demo_corpus(demo: CorpusStore) -> None:
     with engine.open_searcher(demo.home) as (searcher, meta):
         for text in ["Clusterförderung", "Foerderung des Kreises", "Logistik NOT Duisburg", "MedEcon Ruhr",
@@ -234,6 +238,7 @@ def test_facet_table_counts_what_the_records_count() -> None:
     assert table.dates[5] == records[5].split("\x1f")[2]
 
 
+@whoosh_only
 @pytest.mark.parametrize(
     ("query", "options"),
     [

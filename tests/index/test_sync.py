@@ -16,16 +16,15 @@ from clustermine.index import SearchFilters, index_path, search, sync_index
 from clustermine.index.storage import IndexLocation
 from clustermine.model import Entity
 from tests.conftest import REPO
-from tests.index.conftest import doc_ids
+from tests.index.conftest import doc_ids, whoosh_only
 
 
 def indexed(store: CorpusStore) -> set[str]:
     """File names of the documents the index holds (whether or not the store still has them)."""
-    from clustermine.index.engine import open_searcher
+    from clustermine.index import select_ids
 
     by_id = {doc_id: name for name, doc_id in doc_ids(store).items()}
-    with open_searcher(store.home) as (searcher, _):
-        return {by_id.get(f["id"], f["id"]) for f in searcher.all_stored_fields()}
+    return {by_id.get(doc_id, doc_id) for doc_id in select_ids(store)}
 
 
 def names(store: CorpusStore, query: str, **options: object) -> set[str]:
@@ -148,6 +147,7 @@ def test_failure_before_the_swap_keeps_the_old_index(fresh: CorpusStore, monkeyp
     assert names(fresh, "Netzwerk") == expected
 
 
+@whoosh_only
 def test_an_incremental_sync_is_one_atomic_commit(fresh: CorpusStore, monkeypatch: pytest.MonkeyPatch) -> None:
     """whoosh writes segments first and the table of contents last (temp file + rename): a sync that dies
     before the rename leaves the previous state fully searchable."""

@@ -23,7 +23,7 @@ from clustermine.index import search, sync_index
 from clustermine.index import writer as index_writer
 from clustermine.index.storage import IndexLocation
 from clustermine.index.writer import MARK, STATES
-from tests.index.conftest import doc_ids
+from tests.index.conftest import doc_ids, whoosh_only
 
 
 def mark_file(store: CorpusStore) -> Path:
@@ -175,6 +175,7 @@ def test_a_database_restored_from_a_backup_is_compared_in_full(fresh: CorpusStor
     backup.close()
 
 
+@whoosh_only
 def test_an_earlier_versions_states_file_serves_the_first_comparison(
     fresh: CorpusStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
