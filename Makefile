@@ -47,9 +47,13 @@ demo: $(STAMP)
 	@echo; echo "== clustermine export Clusterförderung --type council_paper --format ris --limit 1   (literature lists)"
 	$(CM) export Clusterförderung --type council_paper --format ris --limit 1
 
-## test: unit and end-to-end tests (creates .venv and installs the test extras)
+## test: unit and end-to-end tests (creates .venv and installs the test extras), then the index and search tests
+## once more on the tantivy backend
+TANTIVY_TESTS := tests/index tests/test_cli_search.py tests/test_search_batch.py tests/test_cli_export.py \
+	tests/test_cli_collect.py tests/reliability/test_check.py
 test: $(STAMP) ocr-deps
 	$(BIN)/python -m pytest -q
+	CLUSTERMINE_INDEX_BACKEND=tantivy $(BIN)/python -m pytest -q $(TANTIVY_TESTS)
 
 ## ocr-deps: in CI (as root, with apt-get) install Tesseract with German data for the OCR tests; elsewhere the
 ## OCR tests skip and say how to install it. A failed install only means skipped tests.

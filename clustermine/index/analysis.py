@@ -337,6 +337,95 @@ def german_analyzer(*, compounds: bool = True) -> Analyzer:
     return chain | FoldFilter() | GermanStemFilter()
 
 
+# -- the index chain, fused ------------------------------------------------------------------------------------
+
+#: One tokenizer token's output after the filters: (term, boost, start, end), the span relative to the token
+#: (end -1: the token's own end).
+Outputs = tuple[tuple[str, float, int, int], ...]
+
+_token_outputs: dict[str, Outputs] = {}
+_FILTERS: Analyzer | None = None
+
+
+def index_tokens(value: str, start_pos: int = 0, start_char: int = 0) -> list[tuple[str, int, int, int, float]]:
+    """The tokens ``german_analyzer()`` makes of ``value`` in index mode, as (term, position, start, end, boost).
+
+    The same tokens in the same order, about five times faster: the filters after the tokenizer work on one
+    token at a time, so their output for a token text is computed once (by the filters themselves) and kept;
+    only the stop filter's closing-up of positions depends on the neighbours, and is done here as it does it.
+    """
+    out: list[tuple[str, int, int, int, float]] = []
+    cache = _token_outputs
+    new_pos = -1
+    for pos, match in enumerate(_TOKEN.finditer(value), start_pos):
+        text = match.group()
+        kind = match.lastgroup
+        if kind == "word":
+            text = text.translate(_UNIFY_HYPHENS)
+        elif kind == "para":
+            text = "§" + _SPACES.sub("", text).lstrip("§")
+        elif kind == "abbr":
+            text = _SPACES.sub("", text)
+        found = cache.get(text)
+        if found is None:
+            found = _outputs(text, match.end() - match.start())
+        if not found:
+            continue
+        new_pos = pos if new_pos < 0 else new_pos + 1
+        base = start_char + match.start()
+        for term, boost, start, end in found:
+            out.append((term, new_pos, base + start, base + end if end >= 0 else start_char + match.end(), boost))
+    return out
+
+
+def _outputs(text: str, length: int) -> Outputs:
+    """The filters' output for one token (``length``: its span in the text), kept in the cache."""
+    global _FILTERS
+    if _FILTERS is None:
+        _FILTERS = WordPartsFilter() | LowercaseFilter() | GermanStopFilter() | CompoundFilter() | FoldFilter() \
+            | GermanStemFilter()
+    token = Token(positions=True, chars=True, removestops=True, mode="index")
+    token.text, token.boost, token.pos, token.startchar, token.endchar = text, 1.0, 0, 0, length
+    token.part = token.stopped = False
+    # a span that is the whole token is kept as "to its end" (-1): "z. B." and "z.B." are one token text
+    found = tuple((t.text, t.boost, t.startchar, -1 if (t.startchar, t.endchar) == (0, length) else t.endchar)
+                  for t in _FILTERS(iter([token])))
+    if len(_token_outputs) >= wordforms.CACHE_LIMIT:
+        _token_outputs.clear()
+    _token_outputs[text] = found
+    return found
+
+
+class GermanIndexAnalyzer(Analyzer):
+    """``german_analyzer()`` with the fused path (:func:`index_tokens`) for what indexing asks of it.
+
+    Anything else (query mode, stop words kept for highlighting, original texts) goes through the chain.
+    """
+
+    def __init__(self) -> None:
+        self.chain = german_analyzer()
+
+    def __call__(self, value: str, positions: bool = False, chars: bool = False, keeporiginal: bool = False,
+                 removestops: bool = True, start_pos: int = 0, start_char: int = 0, tokenize: bool = True,
+                 mode: str = "", **kwargs: object) -> Iterator[Token]:
+        if mode == "query" or keeporiginal or not removestops or not tokenize:
+            yield from self.chain(value, positions=positions, chars=chars, keeporiginal=keeporiginal,
+                                  removestops=removestops, start_pos=start_pos, start_char=start_char,
+                                  tokenize=tokenize, mode=mode, **kwargs)
+            return
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for term, pos, start, end, boost in index_tokens(value, start_pos, start_char):
+            token.text, token.boost = term, boost
+            if positions:
+                token.pos = pos
+            if chars:
+                token.startchar, token.endchar = start, end
+            yield token
+
+    def has_morph(self) -> bool:
+        return True
+
+
 def german_query_analyzer() -> Analyzer:
     """The query-side chain: the same tokens, folding, stop words and stems, one term per word, no parts."""
     return GermanTokenizer() | LowercaseFilter() | GermanStopFilter() | FoldFilter() | GermanStemFilter()
@@ -375,6 +464,7 @@ def compound_parts(word: str) -> tuple[str, ...]:
 def clear_caches() -> None:
     """Forget every cached word analysis (for benchmarks of a cold start; the splitter keeps its own cache)."""
     _compound_cache.clear()
+    _token_outputs.clear()
     wordforms._fold_cache.clear()
     wordforms._stem_cache.clear()
 

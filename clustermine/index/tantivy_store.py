@@ -22,7 +22,7 @@ The classes mimic the few calls :mod:`.writer` makes on a whoosh index (``writer
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -214,29 +214,26 @@ class TantivyWriter:
         self.deleted.append(value)
 
     def add_document(self, **fields: Any) -> None:
+        self.add_analysed(fields, analyse_fields(self.index.analysis, fields))
+
+    def add_analysed(self, fields: dict[str, Any], analysed: Analysed) -> None:
+        """Add one document whose texts :func:`analyse_fields` has analysed (maybe in another process)."""
         seq = self.next_seq
         self.next_seq += 1
-        self.writer.add_document(self.document(seq, fields))
+        self.writer.add_document(self.document(seq, fields, analysed))
         self.rows.append((seq, fields["id"], fields.get("date", ""), fields.get("facets", b""),
                           fields.get("content_hash", ""), fields.get("entities_fp", ""), fields.get("metadata", "")))
 
-    def document(self, seq: int, fields: dict[str, Any]) -> Any:
+    def document(self, seq: int, fields: dict[str, Any], analysed: Analysed) -> Any:
         """The tantivy document of one document's field values (as :func:`.documents.index_fields` makes them)."""
         tantivy = self.tantivy
+        Token, Text = tantivy.Token, tantivy.PreTokenizedString
         doc = tantivy.Document()
         doc.add_text("id", fields["id"])
         doc.add_unsigned("seq", seq)
-        for name in TEXT_FIELDS:
-            text = fields.get(name)
-            if text:
-                whole, parts = pretokenised(self.text, text, tantivy)
-                doc.add_pre_tokenized_text(name, whole)
-                if parts is not None:
-                    doc.add_pre_tokenized_text(name + PARTS, parts)
-        for name in NAME_FIELDS:
-            text = fields.get(name)
-            if text:
-                doc.add_pre_tokenized_text(name, pretokenised(self.names, text, tantivy)[0])
+        for name, tokens in analysed.items():
+            if tokens:
+                doc.add_pre_tokenized_text(name, Text(fields[_source_field(name)], [Token(*t) for t in tokens]))
         for name in KEYWORD_FIELDS:
             for value in keyword_values(fields.get(name, "")):
                 doc.add_text(name, value)
@@ -264,12 +261,105 @@ def keyword_values(text: str) -> list[str]:
     return [v.strip().lower() for v in text.split(",") if v.strip()]
 
 
-def pretokenised(chain: Any, text: str, tantivy: Any) -> tuple[Any, Any | None]:
-    """The whole-word tokens and the compound-part tokens of ``text``, at the positions the chain gives them."""
-    whole: list[Any] = []
-    parts: list[Any] = []
-    for token in chain(text, positions=True, chars=True):
-        made = tantivy.Token(token.text, token.pos, token.startchar, token.endchar)
-        (parts if token.boost < 1.0 else whole).append(made)
-    return (tantivy.PreTokenizedString(text, whole),
-            tantivy.PreTokenizedString(text, parts) if parts else None)
+#: Field name → its tokens as (text, position, start, end): plain tuples, cheap to send between processes.
+Analysed = dict[str, list[tuple[str, int, int, int]]]
+
+
+def analyse_fields(analysis: str, fields: dict[str, Any]) -> Analysed:
+    """The tokens of a document's analysed fields: the German chain for the text fields (compound parts to
+    their ``_parts`` field), the name chain for names. A pure function, so a rebuild runs it in several
+    processes."""
+    out: Analysed = {}
+    text = analyzer(analysis, "index")
+    for name in TEXT_FIELDS:
+        if fields.get(name):
+            whole, parts = _tokens(text, fields[name]) if analysis != "german" else _german_tokens(fields[name])
+            out[name] = whole
+            if parts:
+                out[name + PARTS] = parts
+    names = analyzer(analysis, "names")
+    for name in NAME_FIELDS:
+        if fields.get(name):
+            out[name] = _tokens(names, fields[name])[0]
+    return out
+
+
+def _tokens(chain: Any, text: str) -> tuple[list[tuple[str, int, int, int]], list[tuple[str, int, int, int]]]:
+    whole: list[tuple[str, int, int, int]] = []
+    parts: list[tuple[str, int, int, int]] = []
+    for token in chain(text, positions=True, chars=True):  # whoosh reuses one token object: copy its values
+        (parts if token.boost < 1.0 else whole).append((token.text, token.pos, token.startchar, token.endchar))
+    return whole, parts
+
+
+def _german_tokens(text: str) -> tuple[list[tuple[str, int, int, int]], list[tuple[str, int, int, int]]]:
+    from clustermine.index.analysis import index_tokens
+
+    whole: list[tuple[str, int, int, int]] = []
+    parts: list[tuple[str, int, int, int]] = []
+    for term, pos, start, end, boost in index_tokens(text):
+        (parts if boost < 1.0 else whole).append((term, pos, start, end))
+    return whole, parts
+
+
+def _source_field(name: str) -> str:
+    return name[: -len(PARTS)] if name.endswith(PARTS) else name
+
+
+# -- analysing in several processes --------------------------------------------------------------------------
+
+#: Documents sent to an analysing process at a time, documents per batch, and batches in flight: the main
+#: process adds one batch to tantivy while the next ones are analysed.
+CHUNK = 8
+BATCH = 64
+IN_FLIGHT = 3
+
+_worker_analysis = ""
+
+
+def analysed_in_parallel(
+    items: Iterable[dict[str, Any]], analysis: str, procs: int, compound_cache: Path | None
+) -> Iterator[tuple[dict[str, Any], Analysed]]:
+    """``(fields, tokens)`` for each document's ``fields``, in order, analysed by ``procs`` processes.
+
+    The German chain is pure Python, and with tantivy writing postings ten times faster than whoosh it is what
+    a rebuild waits for. ``items`` is read in this thread only (it may come from the corpus database); only
+    the texts travel to the processes, which read the corpus's saved compound splits themselves.
+    """
+    import multiprocessing as mp
+    from collections import deque
+    from itertools import islice
+
+    method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+    context = mp.get_context(method)
+    source = iter(items)
+    with context.Pool(procs, initializer=_start_worker, initargs=(analysis, compound_cache)) as pool:
+        flying: deque[tuple[list[dict[str, Any]], Any]] = deque()
+        while True:
+            while len(flying) < IN_FLIGHT:
+                batch = list(islice(source, BATCH))
+                if not batch:
+                    break
+                texts = [{k: v for k, v in f.items() if k in _ANALYSED} for f in batch]
+                flying.append((batch, pool.map_async(_analyse_one, texts, chunksize=CHUNK)))
+            if not flying:
+                return
+            batch, result = flying.popleft()
+            yield from zip(batch, result.get(), strict=True)
+
+
+_ANALYSED = frozenset((*TEXT_FIELDS, *NAME_FIELDS))
+
+
+def _start_worker(analysis: str, compound_cache: Path | None) -> None:
+    global _worker_analysis
+    from clustermine.pipeline import compound_store
+
+    _worker_analysis = analysis
+    compound_store.detach()  # a connection inherited through fork must not be used: open our own
+    if compound_cache is not None:
+        compound_store.attach(compound_cache)
+
+
+def _analyse_one(fields: dict[str, Any]) -> Analysed:
+    return analyse_fields(_worker_analysis, fields)

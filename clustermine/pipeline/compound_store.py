@@ -213,6 +213,23 @@ def borrowed(path: Path | None, *, enabled: bool = True, create: bool = True) ->
     flush()
 
 
+def detach() -> None:
+    """Stop using the attached splits in this process, without touching the file: what a process forked from
+    one that had them attached does first (an SQLite connection must not be used across a fork; it is kept
+    referenced, not closed, so that nothing of the parent's is released from here)."""
+    global _store, _identity
+    from clustermine.pipeline.compounds import default_splitter
+
+    if _store is not None:
+        _inherited.append(_store)
+    default_splitter().backing = None
+    _store = _identity = None
+    _pending.clear()
+
+
+_inherited: list[SplitStore] = []
+
+
 def forget(path: Path) -> None:
     """Delete the saved splits at ``path`` (and an old JSON cache beside them) and detach them from this
     process's splitter: what benchmarks of a cold start need."""

@@ -192,3 +192,18 @@ def test_a_missing_tantivy_is_one_clear_error_before_any_work(run, tmp_path: Pat
     assert "tantivy search backend, which is not installed" in result.stderr
     assert "pip install 'clustermine[tantivy]'" in result.stderr
     assert not (home / "corpus.sqlite").exists()  # nothing was read before the error
+
+
+def test_a_rebuild_analysing_in_two_processes_indexes_the_same(pair: tuple[CorpusStore, CorpusStore],
+                                                               tmp_path: Path) -> None:
+    from clustermine.corpus import open_store
+
+    _, tantivy_store = pair
+    shutil.copytree(tantivy_store.home, tmp_path / "home", ignore=shutil.ignore_patterns("gen-*", "CURRENT"))
+    with open_store(tmp_path / "home") as parallel:
+        report = sync_index(parallel, backend="tantivy", procs=2, rebuild=True)
+        assert report.rebuilt and report.added == len(select_ids(tantivy_store))
+        for query in QUERIES:
+            one = search(tantivy_store, query, limit=100, autocorrect=False, relax=False)
+            two = search(parallel, query, limit=100, autocorrect=False, relax=False)
+            assert [(h.id, h.score) for h in two.hits] == [(h.id, h.score) for h in one.hits], query
