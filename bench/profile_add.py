@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 KARLSRUHE = ROOT.parent / "shared" / "karlsruhe" / "files"
 RESULTS = ROOT / "bench" / "results"
 
-VIEWS = ("stages", "pipeline", "pipeline-old")
+VIEWS = ("stages", "pipeline", "pipeline-old", "pipeline-tantivy")
 STAGES = ("read", "extract", "metadata", "entities", "minhash", "store", "index", "terms")
 
 
@@ -276,7 +276,11 @@ def _child(view: str, count: int, jobs: int) -> dict[str, Any]:
         if view == "stages":
             return profile_stages(files, Path(tmp) / "home")
         folder = link_subset(files, Path(tmp) / "files")
-        return profile_pipeline(folder, Path(tmp) / "home", jobs, terms=view == "pipeline")
+        if view == "pipeline-tantivy":  # the same pipeline, the corpus's index on the tantivy backend
+            from clustermine.index.storage import BACKEND_VARIABLE
+
+            os.environ[BACKEND_VARIABLE] = "tantivy"
+        return profile_pipeline(folder, Path(tmp) / "home", jobs, terms=view != "pipeline-old")
 
 
 def run_fresh(view: str, count: int, jobs: int) -> dict[str, Any]:
@@ -370,7 +374,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000, help="files of the Karlsruhe texts to use")
     parser.add_argument("--views", nargs="+", choices=VIEWS, default=list(VIEWS),
-                        help="pipeline-old: term counts after add, as before they moved into the workers")
+                        help="pipeline-old: term counts after add, as before they moved into the workers; "
+                             "pipeline-tantivy: the pipeline with the index on the tantivy backend")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for the pipeline view")
     parser.add_argument("--repeat", type=int, default=1, help="runs per view (medians of the totals)")
     parser.add_argument("--label", default="current", help="name of this measurement in the results file")
