@@ -338,7 +338,7 @@ def bench_size(docs: int, args: argparse.Namespace) -> dict[str, Any]:
           f"(generated in {made['seconds']} s)", flush=True)
     repeat = args.repeat if docs <= args.build_repeat_max else 1
     builds, topics, bare, bare_tv = [], [], [], []
-    home = args.work / f"home-{docs}"
+    home = args.work / (f"home-{docs}" if args.backend == "whoosh" else f"home-{docs}-{args.backend}")
     bare_index = args.work / f"bare-{docs}"
     tantivy_index = args.work / f"tantivy-{docs}"
     label = tantivy_label()
@@ -350,7 +350,8 @@ def bench_size(docs: int, args: argparse.Namespace) -> dict[str, Any]:
         shutil.rmtree(bare_index, ignore_errors=True)
         shutil.rmtree(tantivy_index, ignore_errors=True)
         print(f"[{docs}] build {run + 1}/{repeat} (load {load_average()})", flush=True)
-        builds.append(run_measured([*CLI, "--home", str(home), "-q", "add", str(folder / "docs")]))
+        builds.append(run_measured([*CLI, "--home", str(home), "-q", "add", str(folder / "docs"),
+                                    "--index-backend", args.backend]))
         topics.append(run_measured([*CLI, "--home", str(home), "-q", "topics", "--k", str(args.topics_k)]))
         bare.append(run_measured([sys.executable, __file__, "--child", "bare-build", str(folder / "docs"),
                                   str(bare_index)]))
@@ -518,6 +519,8 @@ def main() -> int:
     parser.add_argument("--work", type=Path, default=Path(tempfile.gettempdir()) / "clustermine-scale",
                         help="where generated corpora and corpus homes are kept (reused between runs)")
     parser.add_argument("--keep", action="store_true", help="keep the bare whoosh and tantivy indexes")
+    parser.add_argument("--backend", choices=["whoosh", "tantivy"], default="whoosh",
+                        help="search backend of the corpus clustermine builds (results: scale-tantivy.json)")
     parser.add_argument("--out", type=Path, default=RESULTS / "scale.json")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -538,7 +541,10 @@ def main() -> int:
         return 0
     args.work.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
+    if args.backend != "whoosh" and args.out == RESULTS / "scale.json":
+        args.out = RESULTS / f"scale-{args.backend}.json"
     results: dict[str, Any] = {
+        "backend": args.backend,
         "at": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, CPython {platform.python_version()}",
         "load_before": load_average(), "sizes": {},
