@@ -7,7 +7,10 @@ Figures are medians over repeated runs, each reported with a baseline measured i
 - incremental re-run of ``add`` on the unchanged demo corpus vs. hashing the same files;
 - ``add`` on the 7,083 Karlsruhe council texts (when ../shared is present) vs. reading and hashing them.
 
-Usage: python bench/run.py [--repeat N] [--skip-karlsruhe]
+Usage: python bench/run.py [--repeat N] [--skip-karlsruhe] [--render-only]
+
+``--render-only`` measures only the (short) NLP throughput and writes BENCHMARKS.md from the results already in
+bench/results (a full run includes an ``add`` of the whole Karlsruhe archive).
 """
 
 from __future__ import annotations
@@ -169,13 +172,14 @@ def profile_section(path: Path) -> list[str]:
                   f"{stages['compound_split_words']} |", ""]
     newest: dict[int, dict] = {}  # per number of files, the latest measurement of the pipeline
     for run in saved.values():
-        measured = any(v in run.get("views", {}) for v in ("pipeline", "pipeline-old"))
+        measured = any(v in run.get("views", {}) for v in FLOWS)
         if measured and (run["files"] not in newest or run["at"] > newest[run["files"]]["at"]):
             newest[run["files"]] = run
     for data in sorted(newest.values(), key=lambda run: run["files"]):
-        flows = [data["views"][v] for v in ("pipeline", "pipeline-old") if v in data["views"]]
+        shown = [v for v in FLOWS if v in data["views"]]
+        flows = [data["views"][v] for v in shown]
         names = list(flows[0]["phases"])
-        runs = "; ".join(f"{'now' if f.get('terms_in_workers') else 'before'}: {f.get('runs_total_s')}" for f in flows)
+        runs = "; ".join(f"{FLOWS[v]}: {f.get('runs_total_s')}" for v, f in zip(shown, flows, strict=True))
         lines += [
             f"The real pipeline (2 worker processes, one writer) on {data['files']} files, measured {data['at']} "
             f"(load average before / after: {data.get('load_before')} / {data.get('load_after')}); the median run "
@@ -184,8 +188,8 @@ def profile_section(path: Path) -> list[str]:
             "all together (MB) |",
             "|---|---|---|---|" + "---|" * len(names) + "---|",
         ]
-        for flow in flows:
-            label = "terms in workers (now)" if flow.get("terms_in_workers") else "terms after add (before)"
+        for view, flow in zip(shown, flows, strict=True):
+            label = FLOWS[view]
             cells = [f"{flow['phases'][n]['seconds']} s ({flow['phases'][n]['share']:.0%})" for n in names]
             lines.append(f"| {label} | {flow['total_s']} | {flow['mb_per_s']} | {flow.get('cpu_s', '')} | "
                          + " | ".join(cells) + f" | {flow['peak_rss_main_mb']} / {flow['peak_rss_child_mb']} / "
@@ -203,6 +207,11 @@ def profile_section(path: Path) -> list[str]:
     return lines
 
 
+#: Pipeline views of ``profile_add.py`` and how the table names them.
+FLOWS = {"pipeline": "whoosh index (default)", "pipeline-tantivy": "tantivy index",
+         "pipeline-old": "terms after add (before)"}
+
+
 def _range(entry: dict, digits: int = 2) -> str:
     return f"{entry['median']:.{digits}f} ({entry['min']:.{digits}f}–{entry['max']:.{digits}f})"
 
@@ -212,8 +221,10 @@ def scale_section(path: Path) -> list[str]:
     if not path.exists():
         return []
     data = json.loads(path.read_text())
+    backend = data.get("backend", "whoosh")
+    title = "" if backend == "whoosh" else f", corpus index on the {backend} backend"
     lines = [
-        "## Scale (`bench/bench_scale.py`, corpora from `bench/gen_large.py`)", "",
+        f"## Scale (`bench/bench_scale.py`, corpora from `bench/gen_large.py`{title})", "",
         f"Measured {data['at']} on {data['machine']}; load average before / after: {data['load_before']} / "
         f"{data['load_after']}. Medians (min–max); each baseline measured in the same run.", "",
         "| documents | M words | MB | add (s) | topics (s) | MB/s | peak tree / one process (MB) "
@@ -266,17 +277,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-karlsruhe", action="store_true")
+    parser.add_argument("--render-only", action="store_true",
+                        help="measure nothing: write BENCHMARKS.md from the results in bench/results")
     args = parser.parse_args()
-    results = [measure("add demo corpus", DEMO, args.repeat, "pdfminer extract_text + read", pdfminer_floor)]
-    if KARLSRUHE.exists() and not args.skip_karlsruhe:
-        results.append(measure("add Karlsruhe texts", KARLSRUHE, max(1, args.repeat // 2 + 1),
-                               "read + sha256", read_and_hash))
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
-    machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
-    (RESULTS / "latest.json").write_text(json.dumps({"at": stamp, "machine": machine, "peak_child_rss_mb":
-                                                     round(peak_mb), "results": results}, indent=2))
+    if args.render_only:
+        latest = json.loads((RESULTS / "latest.json").read_text())
+        results, stamp, machine = latest["results"], latest["at"], latest["machine"]
+        peak_mb = latest["peak_child_rss_mb"]
+    else:
+        results = [measure("add demo corpus", DEMO, args.repeat, "pdfminer extract_text + read", pdfminer_floor)]
+        if KARLSRUHE.exists() and not args.skip_karlsruhe:
+            results.append(measure("add Karlsruhe texts", KARLSRUHE, max(1, args.repeat // 2 + 1),
+                                   "read + sha256", read_and_hash))
+        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S")
+        machine = f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}"
+        (RESULTS / "latest.json").write_text(json.dumps({"at": stamp, "machine": machine, "peak_child_rss_mb":
+                                                         round(peak_mb), "results": results}, indent=2))
     lines = [
         "# Benchmarks", "",
         f"Measured {stamp} on {machine} by `make bench` (medians; baselines measured in the same run).", "",
@@ -294,6 +312,7 @@ def main() -> int:
     lines += search_section(RESULTS / "search.json")
     lines += profile_section(RESULTS / "profile_add.json")
     lines += scale_section(RESULTS / "scale.json")
+    lines += scale_section(RESULTS / "scale-tantivy.json")
     target = ROOT / "BENCHMARKS.md"
     kept = ""
     if target.exists() and MANUAL_MARK in target.read_text():

@@ -17,6 +17,10 @@ exact); only the documents of the page are read.
 
 A search and its fallbacks (autocorrection, any-words) share one searcher and run at most
 :data:`MAX_EXTRA_SEARCHES` whole-corpus evaluations beyond the first.
+
+A corpus indexed with the tantivy backend gets a :class:`.tantivy_search.TantivySearcher` instead of whoosh's
+searcher: it matches the same compiled query trees on tantivy and answers the column lookups (ids, dates, facet
+records, linked duplicates) from its own table, so every step after matching is shared by both backends.
 """
 
 from __future__ import annotations
