@@ -145,3 +145,15 @@ def test_errors(run: Callable[..., Result], args: tuple[str, ...], code: int, me
 def test_no_collections_yet(run: Callable[..., Result]) -> None:
     assert "No collections yet" in run("collect", "--list").stdout
     assert json.loads(run("collect", "--list", "--json").stdout) == []
+
+
+def test_verify_names_another_search_backend_as_a_changed_setting(run: Callable[..., Result]) -> None:
+    pytest.importorskip("tantivy")
+    from clustermine.index.storage import default_backend
+
+    run("collect", "h2", "Wasserstoff")
+    other = "whoosh" if default_backend() == "tantivy" else "tantivy"
+    run("rebuild", "--index-backend", other)
+    data = json.loads(run("collect", "--verify", "h2", "--json").stdout)
+    assert data["settings"]["index_backend"] == [default_backend(), other]
+    assert data["unchanged"] == data["documents"]  # same documents found: only the setting differs

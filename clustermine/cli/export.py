@@ -389,6 +389,7 @@ def run_settings(store: Any, *, selection: str, collapse: bool, limit: int | Non
         "analysis": meta.analysis if meta else None,
         "analysis_version": meta.analysis_version if meta else None,
         "index_format": meta.format if meta else None,
+        "index_backend": meta.backend if meta else None,  # the two backends may order close hits differently
         "entities": entity_settings(store).fingerprint(),
     }
 

@@ -26,7 +26,7 @@ from clustermine.errors import ClustermineError, NotFoundError
 MAX_NAME = 100
 
 #: Recorded settings whose change can explain why a query finds other documents than before.
-RESULT_SETTINGS = ("clustermine", "analysis", "analysis_version", "index_format", "entities")
+RESULT_SETTINGS = ("clustermine", "analysis", "analysis_version", "index_format", "index_backend", "entities")
 
 
 class CollectionError(ClustermineError, ValueError):
