@@ -367,12 +367,28 @@ class TermReader:
         return self.expand_prefix(field, "")
 
     def terms_within(self, field: str, text: str, maxdist: int, prefix: int = 0) -> list[str]:
-        from clustermine.index.suggest import _distance
+        """The terms within ``maxdist`` edits of ``text`` that share its first ``prefix`` letters: an edit
+        automaton walked over the sorted terms, jumping from one possible term to the next (as
+        :func:`.suggest.terms_within` does on whoosh's term tables), not a comparison with every term."""
+        from bisect import bisect_left
 
+        from clustermine.index.suggest import edit_automaton
+
+        terms = self._terms(field, text[:prefix])
+        if not terms:
+            return []
+        dfa = edit_automaton(text, maxdist, prefix)
         out = []
-        for term in self._terms(field, text[:prefix]):
-            if abs(len(term) - len(text)) <= maxdist and _distance(term, text) <= maxdist:
+        match = dfa.next_valid_string(terms[0])
+        while match:
+            at = bisect_left(terms, match)
+            if at == len(terms):
+                break
+            term = terms[at]
+            if term == match:
                 out.append(term)
+                term += "\0"
+            match = dfa.next_valid_string(term)
         return out
 
     def leaf_readers(self) -> list[tuple[TermReader, int]]:
