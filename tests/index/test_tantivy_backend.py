@@ -207,3 +207,18 @@ def test_a_rebuild_analysing_in_two_processes_indexes_the_same(pair: tuple[Corpu
             one = search(tantivy_store, query, limit=100, autocorrect=False, relax=False)
             two = search(parallel, query, limit=100, autocorrect=False, relax=False)
             assert [(h.id, h.score) for h in two.hits] == [(h.id, h.score) for h in one.hits], query
+
+
+@pytest.mark.parametrize("word", ["netzwerg", "foerderumg", "clsuter", "kries", "wirtschaftsfoerderung", "x"])
+def test_spelling_neighbours_are_every_term_within_the_distance(pair: tuple[CorpusStore, CorpusStore],
+                                                                word: str) -> None:
+    from clustermine.index.engine import open_searcher
+    from clustermine.index.suggest import _distance
+
+    _, tantivy_store = pair
+    with open_searcher(tantivy_store.home) as (searcher, _):
+        reader = searcher.reader()
+        for maxdist in (1, 2):
+            every = [t for t in reader.expand_prefix("body", word[:1])]
+            brute = sorted(t.decode() for t in every if _distance(t.decode(), word) <= maxdist)
+            assert sorted(reader.terms_within("body", word, maxdist, prefix=1)) == brute, (word, maxdist)
