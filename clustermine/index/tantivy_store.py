@@ -204,8 +204,6 @@ class TantivyWriter:
         self.next_seq = index.columns.value("next_seq")
         self.rows: list[tuple[Any, ...]] = []
         self.deleted: list[str] = []
-        self.text = analyzer(index.analysis, "index")
-        self.names = analyzer(index.analysis, "names")
 
     def delete_by_term(self, field: str, value: str) -> None:
         if field != "id":
