@@ -79,6 +79,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_search.py
 	$(BIN)/python bench/profile_add.py --files $(PROFILE_FILES) --label make-bench
 	$(BIN)/python bench/bench_scale.py --docs $(BENCH_SIZE) --repeat $(BENCH_REPEAT)
+	$(BIN)/python bench/bench_scale.py --docs $(BENCH_SIZE) --repeat $(BENCH_REPEAT) --backend tantivy
 	$(BIN)/python bench/run.py
 
 ## eval: quality on the labelled dev sets: entities (P/R/F1 per kind), search (nDCG@10, MRR vs. plain whoosh),
