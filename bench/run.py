@@ -158,7 +158,8 @@ def profile_section(path: Path) -> list[str]:
     if serial:
         stages = serial["views"]["stages"]
         lines += [f"Measured {serial['at']} on {serial['files']} files; load average before / after: "
-                  f"{serial.get('load_before')} / {serial.get('load_after')} (2 cores, shared with other work).", ""]
+                  f"{serial.get('load_before')} / {serial.get('load_after')} (2 cores; the load averages say how "
+                  "busy they were).", ""]
         lines += [
             f"Serial, one process, cold caches: {stages['documents']} documents, {stages['megabytes']} MB in "
             f"{stages['total_s']} s. Compound splitting (HanTa, cold) is shown on its own; it is charged to the "
