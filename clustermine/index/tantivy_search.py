@@ -59,7 +59,6 @@ class _Table:
         self.ids = [r[1] for r in rows]
         self.dates = [r[2] for r in rows]
         self.records = [r[3] for r in rows]
-        self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
         self._facets: FacetTable | None = None
 
     @property
@@ -70,10 +69,10 @@ class _Table:
 
     def rows_of(self, seqs: np.ndarray) -> np.ndarray:
         """Row numbers of ``seqs`` (-1 for a seq the table does not hold)."""
-        at = np.searchsorted(self.seqs, seqs)
-        at = np.minimum(at, max(len(self.seqs) - 1, 0))
-        found = (len(self.seqs) > 0) & (self.seqs[at] == seqs) if len(self.seqs) else np.zeros(len(seqs), bool)
-        return np.where(found, at, -1)
+        if not len(self.seqs):
+            return np.full(len(seqs), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.seqs, seqs), len(self.seqs) - 1)
+        return np.where(self.seqs[at] == seqs, at, -1)
 
 
 class TantivySearcher:
@@ -117,9 +116,7 @@ class TantivySearcher:
         return seqs[order], (scores[order] if scored else np.zeros(len(seqs)))
 
     def count(self, query: wq.Query) -> int:
-        converted = self.convert(query)
-        if converted is None or self.searcher.num_docs == 0:
-            return 0
+        """How many documents ``query`` matches (those the column table knows, as :meth:`match` counts)."""
         return len(self.match(query, scored=False)[0])
 
     def convert(self, node: wq.Query) -> Any | None:
