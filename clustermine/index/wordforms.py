@@ -35,8 +35,10 @@ from pathlib import Path
 
 __all__ = ["CACHE_LIMIT", "STOP_WORDS", "fold", "is_stop_word", "light_stem", "stem"]
 
-#: Cached words per cache before it is emptied (a German corpus of 10,000 documents has ~300,000 word types).
-CACHE_LIMIT = 500_000
+#: Cached words per cache before it is emptied. The index asks these caches only for token texts its own token
+#: cache misses (see ``analysis.TOKEN_CACHE_LIMIT``), so a smaller bound costs no time; each of the index
+#: writer processes holds its own copy, and at 500,000 entries each cache took 50-80 MB per process.
+CACHE_LIMIT = 100_000
 
 #: Shortest word the stemmer touches and shortest stem it leaves: keeps "EFRE", "Orte", "Gase" whole (the
 #: exception table handles the short plurals that matter, "Orte" → "ort").
