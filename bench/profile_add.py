@@ -42,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 KARLSRUHE = ROOT.parent / "shared" / "karlsruhe" / "files"
 RESULTS = ROOT / "bench" / "results"
 
-VIEWS = ("stages", "pipeline", "pipeline-old", "pipeline-tantivy")
+VIEWS = ("stages", "pipeline", "pipeline-old", "pipeline-tantivy", "pipeline-nosplit", "pipeline-tantivy-nosplit")
 STAGES = ("read", "extract", "metadata", "entities", "minhash", "store", "index", "terms")
 
 
@@ -276,11 +276,24 @@ def _child(view: str, count: int, jobs: int) -> dict[str, Any]:
         if view == "stages":
             return profile_stages(files, Path(tmp) / "home")
         folder = link_subset(files, Path(tmp) / "files")
-        if view == "pipeline-tantivy":  # the same pipeline, the corpus's index on the tantivy backend
+        if "tantivy" in view:  # the same pipeline, the corpus's index on the tantivy backend
             from clustermine.index.storage import BACKEND_VARIABLE
 
             os.environ[BACKEND_VARIABLE] = "tantivy"
+        if "nosplit" in view:
+            switch_off_compound_splitting()
         return profile_pipeline(folder, Path(tmp) / "home", jobs, terms=view != "pipeline-old")
+
+
+def switch_off_compound_splitting() -> None:
+    """Make every word its own only part, in this process and the workers it forks: not a way to run clustermine
+    (no compound parts in index, entities or trends), but a bound on what any faster splitter could gain."""
+    from clustermine.pipeline.compounds import CompoundSplitter
+
+    def whole(self: Any, word: str) -> tuple[str, ...]:
+        return (word.lower(),) if word else ()
+
+    CompoundSplitter._split_word = whole  # type: ignore[method-assign]
 
 
 def run_fresh(view: str, count: int, jobs: int) -> dict[str, Any]:
@@ -373,9 +386,11 @@ def print_pipeline(result: dict[str, Any]) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=1000, help="files of the Karlsruhe texts to use")
-    parser.add_argument("--views", nargs="+", choices=VIEWS, default=list(VIEWS),
+    parser.add_argument("--views", nargs="+", choices=VIEWS,
+                        default=[view for view in VIEWS if "nosplit" not in view],
                         help="pipeline-old: term counts after add, as before they moved into the workers; "
-                             "pipeline-tantivy: the pipeline with the index on the tantivy backend")
+                             "pipeline-tantivy: the pipeline with the index on the tantivy backend; "
+                             "*-nosplit: compound splitting switched off, a bound for any faster splitter")
     parser.add_argument("--jobs", type=int, default=2, help="worker processes for the pipeline view")
     parser.add_argument("--repeat", type=int, default=1, help="runs per view (medians of the totals)")
     parser.add_argument("--label", default="current", help="name of this measurement in the results file")

@@ -210,7 +210,9 @@ def profile_section(path: Path) -> list[str]:
 
 #: Pipeline views of ``profile_add.py`` and how the table names them.
 FLOWS = {"pipeline": "whoosh index (default)", "pipeline-tantivy": "tantivy index",
-         "pipeline-old": "terms after add (before)"}
+         "pipeline-old": "terms after add (before)",
+         "pipeline-nosplit": "whoosh, compound splitting off (a bound, not a mode)",
+         "pipeline-tantivy-nosplit": "tantivy, compound splitting off (a bound, not a mode)"}
 
 
 def _range(entry: dict, digits: int = 2) -> str:
