@@ -58,3 +58,22 @@ def test_the_index_analyzer_uses_the_chain_for_queries_and_highlighting() -> Non
 @given(st.text(alphabet="aäbcdefghiklmnoöprstuüßzAÄBCDEKMNÖSZ-. §,0123456789\u00ad\u2010", max_size=80))
 def test_fused_tokens_equal_the_chain_on_any_text(text: str) -> None:
     assert index_tokens(text) == chain_tokens(text)
+
+
+def test_word_caches_stay_within_their_limits_and_give_the_same_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each index writer process holds these caches, so they must stay bounded on any corpus (issue 8)."""
+    from clustermine.index import wordforms
+
+    text = " ".join(text for _, _, text in DOCUMENTS.values())
+    analysis.clear_caches()
+    unbounded = index_tokens(text)
+    analysis.clear_caches()
+    monkeypatch.setattr(analysis, "TOKEN_CACHE_LIMIT", 50)
+    monkeypatch.setattr(analysis, "COMPOUND_CACHE_LIMIT", 20)
+    monkeypatch.setattr(wordforms, "CACHE_LIMIT", 30)
+    assert len(set(text.split())) > 150  # enough distinct words to fill every cache several times
+    assert index_tokens(text) == unbounded
+    assert 0 < len(analysis._token_outputs) <= 50
+    assert 0 < len(analysis._compound_cache) <= 20
+    assert 0 < len(wordforms._fold_cache) <= 30 and 0 < len(wordforms._stem_cache) <= 30
+    analysis.clear_caches()
