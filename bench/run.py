@@ -215,6 +215,34 @@ FLOWS = {"pipeline": "whoosh index (default)", "pipeline-tantivy": "tantivy inde
          "pipeline-tantivy-nosplit": "tantivy, compound splitting off (a bound, not a mode)"}
 
 
+def direct_section(paths: list[Path]) -> list[str]:
+    """The one-off direct builds of ``bench/bench_direct.py`` (not run by make bench: about 40 minutes each)."""
+    found = [json.loads(path.read_text()) for path in paths if path.exists()]
+    if not found:
+        return []
+    lines = ["## Direct build at full size (`bench/bench_direct.py`, one build each, not part of `make bench`)", "",
+             "| backend | documents | M words | MB | add (s) | topics (s) | build (min) | peak tree / one process "
+             "during add (MB) | peak topics (MB) | bare tantivy (s) | add / bare tantivy | add one (s) "
+             "| search p50 / p95 (ms) | measured | load before / after |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for data in found:
+        add, topics = data["add"], data["topics"]
+        bare = data.get("bare_tantivy", {}).get("wall_s")
+        ratio = f"{add['wall_s'] / bare:.1f}" if bare else "–"
+        bare_cell = f"{bare:.1f}" if bare else "–"
+        add_one = ", ".join(f"{s:.2f}" for s in data["add_one_s"])
+        lines.append(
+            f"| {data['backend']} | {data['corpus']['documents']:,} | {data['corpus']['words'] / 1e6:.1f} | "
+            f"{data['megabytes']} | {add['wall_s']:.0f} | {topics['wall_s']:.0f} | "
+            f"{(add['wall_s'] + topics['wall_s']) / 60:.1f} | "
+            f"{add['peak_tree_mb']:,.0f} / {add['peak_single_mb']:,.0f} | "
+            f"{topics['peak_tree_mb']:,.0f} | {bare_cell} | {ratio} | {add_one} (median "
+            f"{statistics.median(data['add_one_s']):.2f}) | {data['search_p50_ms']} / {data['search_p95_ms']} | "
+            f"{data['at']} | {data['load_before']} / {data['load_after']} |")
+    return lines + ["", "Targets at 100,000 documents: build under 60 min, peak under 2,048 MB (topic model included), "
+                    "add one under 3 s, search p50 under 100 ms and p95 under 300 ms.", ""]
+
+
 def _range(entry: dict, digits: int = 2) -> str:
     return f"{entry['median']:.{digits}f} ({entry['min']:.{digits}f}–{entry['max']:.{digits}f})"
 
@@ -316,6 +344,7 @@ def main() -> int:
     lines += profile_section(RESULTS / "profile_add.json")
     lines += scale_section(RESULTS / "scale.json")
     lines += scale_section(RESULTS / "scale-tantivy.json")
+    lines += direct_section([RESULTS / "direct-whoosh.json", RESULTS / "direct-tantivy.json"])
     target = ROOT / "BENCHMARKS.md"
     kept = ""
     if target.exists() and MANUAL_MARK in target.read_text():
