@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_HOME ?= .demo-corpus
 CM     := $(BIN)/clustermine --home $(DEMO_HOME)
 
-.PHONY: demo test lint bench eval install demo-corpus clean ocr-deps
+.PHONY: demo test lint bench bench-direct eval install demo-corpus clean ocr-deps
 
 $(STAMP): setup.cfg pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -81,6 +81,14 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_scale.py --docs $(BENCH_SIZE) --repeat $(BENCH_REPEAT)
 	$(BIN)/python bench/bench_scale.py --docs $(BENCH_SIZE) --repeat $(BENCH_REPEAT) --backend tantivy
 	$(BIN)/python bench/run.py
+
+## bench-direct: one direct build of 100,000 generated documents per backend (about 40 minutes each), shown in
+## BENCHMARKS.md by the next make bench (or python bench/run.py --render-only)
+bench-direct: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	$(BIN)/python bench/bench_direct.py --backend whoosh
+	$(BIN)/python bench/bench_direct.py --backend tantivy
+	$(BIN)/python bench/run.py --render-only
 
 ## eval: quality on the labelled dev sets: entities (P/R/F1 per kind), search (nDCG@10, MRR vs. plain whoosh),
 ## and on generated corpora with planted drift: trends (curves, emerging-term ranks), topics (term overlap, ARI/NMI)
