@@ -239,6 +239,7 @@ def direct_section(paths: list[Path]) -> list[str]:
             f"{topics['peak_tree_mb']:,.0f} | {bare_cell} | {ratio} | {add_one} (median "
             f"{statistics.median(data['add_one_s']):.2f}) | {data['search_p50_ms']} / {data['search_p95_ms']} | "
             f"{data['at']} | {data['load_before']} / {data['load_after']} |")
+    lines += [""] + [f"- {data['backend']}: {data['note']}" for data in found if data.get("note")]
     return lines + ["", "Targets at 100,000 documents: build under 60 min, peak under 2,048 MB (topic model included), "
                     "add one under 3 s, search p50 under 100 ms and p95 under 300 ms.", ""]
 
