@@ -43,6 +43,7 @@ index built under another version must be rebuilt.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -344,10 +345,10 @@ def german_analyzer(*, compounds: bool = True) -> Analyzer:
 Outputs = tuple[tuple[str, float, int, int], ...]
 
 #: Token texts whose output is kept before the cache is emptied. Bounded because every index writer process
-#: (whoosh runs two on a large rebuild) holds its own: at 500,000 entries it took ~200 MB per process. Analysing
-#: 20,000 generated documents in one process took the same time with 200,000 as with 500,000 (47 s vs 52 s).
-TOKEN_CACHE_LIMIT = 200_000
-_token_outputs: dict[str, Outputs] = {}
+#: (whoosh runs two on a large rebuild) holds its own. The Karlsruhe texts have 320,000 token texts: with room
+#: for all of them the index analysis is 7-10 % faster than with 200,000.
+TOKEN_CACHE_LIMIT = 400_000
+_token_outputs: dict[str, Outputs | str] = {}
 _FILTERS: Analyzer | None = None
 
 
@@ -376,14 +377,19 @@ def index_tokens(value: str, start_pos: int = 0, start_char: int = 0) -> list[tu
         if not found:
             continue
         new_pos = pos if new_pos < 0 else new_pos + 1
+        if found.__class__ is str:  # the common case: one term over the whole token
+            out.append((found, new_pos, start_char + match.start(), start_char + match.end(), 1.0))
+            continue
         base = start_char + match.start()
         for term, boost, start, end in found:
             out.append((term, new_pos, base + start, base + end if end >= 0 else start_char + match.end(), boost))
     return out
 
 
-def _outputs(text: str, length: int) -> Outputs:
-    """The filters' output for one token (``length``: its span in the text), kept in the cache."""
+def _outputs(text: str, length: int) -> Outputs | str:
+    """The filters' output for one token (``length``: its span in the text), kept in the cache: the tuple of
+    (term, boost, start, end), or just the term when it is one term over the whole token with boost 1. Terms are
+    interned: "Förderung", "förderung" and "FÖRDERUNG" keep one string between them."""
     global _FILTERS
     if _FILTERS is None:
         _FILTERS = WordPartsFilter() | LowercaseFilter() | GermanStopFilter() | CompoundFilter() | FoldFilter() \
@@ -392,8 +398,11 @@ def _outputs(text: str, length: int) -> Outputs:
     token.text, token.boost, token.pos, token.startchar, token.endchar = text, 1.0, 0, 0, length
     token.part = token.stopped = False
     # a span that is the whole token is kept as "to its end" (-1): "z. B." and "z.B." are one token text
-    found = tuple((t.text, t.boost, t.startchar, -1 if (t.startchar, t.endchar) == (0, length) else t.endchar)
-                  for t in _FILTERS(iter([token])))
+    found: Outputs | str = tuple(
+        (sys.intern(t.text), t.boost, t.startchar, -1 if (t.startchar, t.endchar) == (0, length) else t.endchar)
+        for t in _FILTERS(iter([token])))
+    if len(found) == 1 and found[0][1:] == (1.0, 0, -1) and found[0][0]:
+        found = found[0][0]  # kept as the bare term: a third of the memory of the tuples
     if len(_token_outputs) >= TOKEN_CACHE_LIMIT:
         _token_outputs.clear()
     _token_outputs[text] = found

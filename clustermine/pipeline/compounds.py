@@ -120,7 +120,7 @@ class CompoundSplitter:
     def __init__(
         self,
         *,
-        cache_size: int = 100_000,
+        cache_size: int = 200_000,
         domain_words: str | Path | None = None,
         domain_splits: str | Path | None = None,
         use_lemma_table: bool = True,
